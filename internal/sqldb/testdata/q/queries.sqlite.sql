@@ -1,0 +1,2 @@
+-- name: dialect
+SELECT 'sqlite' || sqlite_version() <> '';
