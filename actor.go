@@ -37,6 +37,7 @@ type Actor struct {
 	TokenID int64  // set when acting through an API token
 	Name    string // login or token name, for the audit log
 	Role    Role
+	IP      string // remote address of the request, for the audit log
 }
 
 // System is the actor for work nobody signed in for (CLI, workers, demo).
