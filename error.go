@@ -93,3 +93,49 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
+
+// FieldErrors collects every bad field of one input, so that a form can
+// show each message beside its field instead of one at a time.
+type FieldErrors []*Error
+
+func (fe FieldErrors) Error() string {
+	s := ""
+	for i, e := range fe {
+		if i > 0 {
+			s += "; "
+		}
+		s += e.Error()
+	}
+	return s
+}
+
+// Add appends an invalid-field error.
+func (fe *FieldErrors) Add(field, format string, args ...any) {
+	*fe = append(*fe, Invalid(field, format, args...))
+}
+
+// AddErr appends err if it is non-nil, under field unless err names its own.
+func (fe *FieldErrors) AddErr(field string, err error) {
+	if err == nil {
+		return
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code == EInvalid {
+		c := *e
+		if c.Field == "" || field != "" {
+			c.Field = field
+		}
+		*fe = append(*fe, &c)
+		return
+	}
+	*fe = append(*fe, Invalid(field, "%s", err.Error()))
+}
+
+// Err returns nil if there are no errors, else an invalid *Error naming the
+// first field whose cause is the whole list (errors.As finds it).
+func (fe FieldErrors) Err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &Error{Code: EInvalid, Field: fe[0].Field, Message: fe[0].Message, Err: fe}
+}

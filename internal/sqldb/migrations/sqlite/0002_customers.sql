@@ -57,10 +57,12 @@ CREATE TABLE customer_identities (
     kind        TEXT NOT NULL,
     value       TEXT NOT NULL,
     raw         TEXT NOT NULL DEFAULT '',
+    fragment    TEXT NOT NULL DEFAULT '',
     created_at  DATETIME NOT NULL,
     UNIQUE (kind, value)
 );
 CREATE INDEX customer_identities_customer ON customer_identities (customer_id);
+CREATE INDEX customer_identities_fragment ON customer_identities (fragment) WHERE fragment <> '';
 
 CREATE TABLE customer_facts (
     id          INTEGER PRIMARY KEY,

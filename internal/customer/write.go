@@ -1,0 +1,461 @@
+package customer
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vernost/vernost"
+	"github.com/vernost/vernost/internal/identity"
+	"github.com/vernost/vernost/internal/sqldb"
+	"github.com/vernost/vernost/internal/textkey"
+)
+
+// Outcome says what an upsert did.
+type Outcome string
+
+const (
+	Created   Outcome = "created"
+	Updated   Outcome = "updated"
+	Unchanged Outcome = "unchanged"
+)
+
+// Create stores a new customer — unless one of the given identities already
+// belongs to someone, in which case that customer is updated instead of a
+// twin being made.
+func (s *Service) Create(ctx context.Context, in Input) (*Customer, Outcome, error) {
+	v, err := s.NewValidator(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	n, err := v.Check(in)
+	if err != nil {
+		return nil, "", err
+	}
+	var id int64
+	var out Outcome
+	err = s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
+		id, out, err = s.upsert(ctx, tx, n.n, EventCreated, "")
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := s.load(ctx, nil, id)
+	return c, out, err
+}
+
+// Update changes the customer publicID with what in gives. An identity that
+// belongs to another customer is a conflict naming that customer.
+func (s *Service) Update(ctx context.Context, publicID string, in Input) (*Customer, error) {
+	v, err := s.NewValidator(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := v.Check(in)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
+		if id, err = s.resolve(ctx, tx, publicID); err != nil {
+			return err
+		}
+		c, err := s.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.Erased {
+			return vernost.Errorf(vernost.EConflict, "customer %s was erased", c.PublicID)
+		}
+		if in.Version != 0 && in.Version != c.Version {
+			return &vernost.Error{Code: vernost.EConflict, Field: "version",
+				Message: "someone else changed this card meanwhile; reload it and make your change again"}
+		}
+		_, err = s.apply(ctx, tx, c, n.n, "")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.load(ctx, nil, id)
+}
+
+// Validator checks inputs against the current personas and attribute
+// definitions, loaded once: an import checks a million rows with one.
+type Validator struct {
+	s        *Service
+	personas map[string]bool
+	attrs    map[string]AttributeDef
+}
+
+// Valid is an input that passed validation, ready to store.
+type Valid struct{ n *normalized }
+
+// NewValidator loads the rules.
+func (s *Service) NewValidator(ctx context.Context) (*Validator, error) {
+	p, a, err := s.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Validator{s: s, personas: p, attrs: a}, nil
+}
+
+// Check validates in; it is safe for concurrent use.
+func (v *Validator) Check(in Input) (*Valid, error) {
+	n, err := v.s.normalize(in, v.personas, v.attrs)
+	if err != nil {
+		return nil, err
+	}
+	return &Valid{n: n}, nil
+}
+
+// HasIdentity reports whether the input carries at least one identity.
+func (v *Valid) HasIdentity() bool { return len(v.n.identities) > 0 }
+
+// owners returns the distinct customers that own any of ids.
+func (s *Service) owners(ctx context.Context, tx *sqldb.Tx, ids []identity.Identity) ([]owner, error) {
+	var out []owner
+	for _, id := range ids {
+		var o owner
+		var fam, giv, pat string
+		err := s.q.QueryRow(ctx, tx, "identity-owner", string(id.Kind), id.Value).Scan(&o.id, &o.publicID, &fam, &giv, &pat)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		o.name = joinNonEmpty(fam, giv, pat)
+		o.identity = id
+		if !slices.ContainsFunc(out, func(x owner) bool { return x.id == o.id }) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+type owner struct {
+	id       int64
+	publicID string
+	name     string
+	identity identity.Identity
+}
+
+func (o owner) String() string {
+	if o.name == "" {
+		return o.publicID
+	}
+	return fmt.Sprintf("%s (%s)", o.publicID, o.name)
+}
+
+// upsert stores n as a new customer or, when its identities are known,
+// applies it to their owner. kind is the timeline event for a new record.
+func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, kind, source string) (int64, Outcome, error) {
+	owners, err := s.owners(ctx, tx, n.identities)
+	if err != nil {
+		return 0, "", err
+	}
+	switch len(owners) {
+	case 0:
+		id, err := s.insert(ctx, tx, n, kind, source)
+		return id, Created, err
+	case 1:
+		c, err := s.load(ctx, tx, owners[0].id)
+		if err != nil {
+			return 0, "", err
+		}
+		changed, err := s.apply(ctx, tx, c, n, source)
+		if err != nil || !changed {
+			return c.ID, Unchanged, err
+		}
+		return c.ID, Updated, nil
+	}
+	return 0, "", &vernost.Error{Code: vernost.EConflict, Field: "identities",
+		Message: fmt.Sprintf("the identities belong to different customers: %s and %s; merge them first", owners[0], owners[1])}
+}
+
+// insert creates the record and everything attached to it.
+func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, kind, source string) (int64, error) {
+	c := &Customer{PublicID: vernost.PublicID(), AddressForm: "formal", Persona: "standard", Language: "ru"}
+	for _, f := range scalars {
+		if p := *f.input(&n.Input); p != nil && (*p != "" || f.name != "address_form" && f.name != "persona" && f.name != "language") {
+			*f.card(c) = *p
+		}
+	}
+	managerID, _, err := s.managerID(ctx, tx, n.Manager)
+	if err != nil {
+		return 0, err
+	}
+	now := s.clock.Now()
+	err = s.q.QueryRow(ctx, tx, "insert-customer", c.PublicID, c.FamilyName, c.GivenName, c.Patronymic,
+		c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
+		c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, nameKey(c), now).Scan(&c.ID)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.setSearchWords(ctx, tx, c); err != nil {
+		return 0, err
+	}
+	if managerID.Valid {
+		if _, err := s.q.Exec(ctx, tx, "open-manager-period", c.ID, managerID.Int64, now); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.addEvent(ctx, tx, c.ID, kind, EventData{Source: source}); err != nil {
+		return 0, err
+	}
+	c.Identities, c.Tags, c.Attributes = []Identity{}, []string{}, map[string]string{}
+	if _, err := s.attach(ctx, tx, c, n, false); err != nil {
+		return 0, err
+	}
+	return c.ID, s.audit.Record(ctx, tx, "customer.create", "customer", c.PublicID, source)
+}
+
+// apply changes the loaded card c with n, writing one timeline event per
+// kind of change, and reports whether anything changed.
+func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, source string) (bool, error) {
+	var changes []Change
+	nameChanged := false
+	for _, f := range scalars {
+		p := *f.input(&n.Input)
+		if p == nil || *p == *f.card(c) {
+			continue
+		}
+		changes = append(changes, Change{Field: f.name, Old: *f.card(c), New: *p})
+		*f.card(c) = *p
+		switch f.name {
+		case "family_name", "given_name", "patronymic", "preferred_name":
+			nameChanged = true
+		}
+	}
+	managerID, managerRef, err := s.managerID(ctx, tx, n.Manager)
+	if err != nil {
+		return false, err
+	}
+	managerChanged := n.Manager != nil && managerID.Int64 != c.managerID
+	if !managerChanged && c.managerID != 0 {
+		managerID = sql.NullInt64{Int64: c.managerID, Valid: true}
+	}
+	now := s.clock.Now()
+	if len(changes) > 0 || managerChanged {
+		_, err := s.q.Exec(ctx, tx, "update-customer", c.ID, c.FamilyName, c.GivenName, c.Patronymic,
+			c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
+			c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, nameKey(c), now)
+		if err != nil {
+			return false, err
+		}
+	}
+	if nameChanged {
+		if err := s.setSearchWords(ctx, tx, c); err != nil {
+			return false, err
+		}
+	}
+	if len(changes) > 0 {
+		if err := s.addEvent(ctx, tx, c.ID, EventUpdated, EventData{Changes: changes, Source: source}); err != nil {
+			return false, err
+		}
+	}
+	if managerChanged {
+		if _, err := s.q.Exec(ctx, tx, "close-manager-period", c.ID, now); err != nil {
+			return false, err
+		}
+		old := ""
+		if c.Manager != nil {
+			old = c.Manager.Name
+		}
+		if managerID.Valid {
+			if _, err := s.q.Exec(ctx, tx, "open-manager-period", c.ID, managerID.Int64, now); err != nil {
+				return false, err
+			}
+		}
+		if err := s.addEvent(ctx, tx, c.ID, EventManager, EventData{Changes: []Change{{Field: "manager", Old: old, New: managerRef.Name}}}); err != nil {
+			return false, err
+		}
+	}
+	attached, err := s.attach(ctx, tx, c, n, true)
+	if err != nil {
+		return false, err
+	}
+	changed := len(changes) > 0 || managerChanged || attached
+	if changed {
+		fields := make([]string, len(changes))
+		for i, ch := range changes {
+			fields[i] = ch.Field
+		}
+		if err := s.audit.Record(ctx, tx, "customer.update", "customer", c.PublicID, strings.Join(fields, ",")); err != nil {
+			return false, err
+		}
+	}
+	return changed, nil
+}
+
+// attach adds identities, tags, attributes, facts and consents from n to c,
+// skipping what c already has, so that repeating an input changes nothing.
+func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, checkOwners bool) (bool, error) {
+	changed := false
+	now := s.clock.Now()
+	for _, id := range n.identities {
+		if slices.ContainsFunc(c.Identities, func(x Identity) bool { return x.Kind == id.Kind && x.Value == id.Value }) {
+			continue
+		}
+		if checkOwners {
+			owners, err := s.owners(ctx, tx, []identity.Identity{id})
+			if err != nil {
+				return false, err
+			}
+			if len(owners) > 0 && owners[0].id != c.ID {
+				return false, &vernost.Error{Code: vernost.EConflict, Field: string(id.Kind),
+					Message: fmt.Sprintf("%s %s already belongs to customer %s", id.Kind, id.Value, owners[0])}
+			}
+		}
+		if _, err := s.q.Exec(ctx, tx, "insert-identity", c.ID, string(id.Kind), id.Value, id.Raw, fragment(id), now); err != nil {
+			if sqldb.IsConflict(err) {
+				return false, &vernost.Error{Code: vernost.EConflict, Field: string(id.Kind),
+					Message: fmt.Sprintf("%s %s already belongs to another customer", id.Kind, id.Value), Err: err}
+			}
+			return false, err
+		}
+		ref := Identity{Kind: id.Kind, Value: id.Value, Raw: id.Raw}
+		c.Identities = append(c.Identities, ref)
+		if err := s.addEvent(ctx, tx, c.ID, EventIdentityAdded, EventData{Identity: &ref}); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	var added []string
+	for _, t := range n.Tags {
+		if slices.Contains(c.Tags, t) {
+			continue
+		}
+		if _, err := s.q.Exec(ctx, tx, "insert-tag", c.ID, t); err != nil {
+			return false, err
+		}
+		c.Tags = append(c.Tags, t)
+		added = append(added, t)
+	}
+	if len(added) > 0 {
+		if err := s.addEvent(ctx, tx, c.ID, EventTags, EventData{Text: strings.Join(added, ", ")}); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	var attrChanges []Change
+	for _, k := range sortedKeys(n.Attributes) {
+		v, old := n.Attributes[k], c.Attributes[k]
+		if v == old {
+			continue
+		}
+		var err error
+		if v == "" {
+			_, err = s.q.Exec(ctx, tx, "delete-attribute", c.ID, k)
+		} else {
+			_, err = s.q.Exec(ctx, tx, "set-attribute", c.ID, k, v)
+		}
+		if err != nil {
+			return false, err
+		}
+		attrChanges = append(attrChanges, Change{Field: "attributes." + k, Old: old, New: v})
+	}
+	if len(attrChanges) > 0 {
+		if err := s.addEvent(ctx, tx, c.ID, EventUpdated, EventData{Changes: attrChanges}); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	for _, f := range n.Facts {
+		if slices.ContainsFunc(c.Facts, func(x Fact) bool { return x.Kind == f.Kind && x.Text == f.Text }) {
+			continue
+		}
+		fact, err := s.insertFact(ctx, tx, c.ID, f)
+		if err != nil {
+			return false, err
+		}
+		c.Facts = append(c.Facts, fact)
+		changed = true
+	}
+	for _, k := range n.Consents {
+		cur := slices.IndexFunc(c.Consents, func(x Consent) bool { return x.Channel == k.Channel && x.Purpose == k.Purpose })
+		if cur >= 0 && c.Consents[cur].Granted == k.Granted {
+			continue
+		}
+		if err := s.insertConsent(ctx, tx, c.ID, k); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// managerID resolves a manager given as a user's public id. An absent
+// input yields an invalid NullInt64 and changes nothing.
+func (s *Service) managerID(ctx context.Context, tx *sqldb.Tx, pid *string) (sql.NullInt64, UserRef, error) {
+	if pid == nil || *pid == "" {
+		return sql.NullInt64{}, UserRef{}, nil
+	}
+	var id int64
+	var name string
+	err := s.q.QueryRow(ctx, tx, "user-by-public-id", *pid).Scan(&id, &name)
+	if err == sql.ErrNoRows {
+		return sql.NullInt64{}, UserRef{}, vernost.Invalid("manager", "no active user %s", *pid)
+	}
+	if err != nil {
+		return sql.NullInt64{}, UserRef{}, err
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, UserRef{ID: *pid, Name: name}, nil
+}
+
+func (s *Service) setSearchWords(ctx context.Context, tx *sqldb.Tx, c *Customer) error {
+	words := textkey.IndexWords(c.FamilyName, c.GivenName, c.Patronymic, c.PreferredName)
+	if len(words) == 0 {
+		_, err := s.q.Exec(ctx, tx, "delete-search-words", c.ID)
+		return err
+	}
+	_, err := s.q.Exec(ctx, tx, "set-search-words", c.ID, strings.Join(words, " "))
+	return err
+}
+
+// nameKey is the folded full name that duplicate detection compares.
+func nameKey(c *Customer) string { return textkey.Fold(c.FullName()) }
+
+// fragment is the part of an identity that survives typos elsewhere: the
+// last seven digits of a phone, the local part of an email. Records sharing
+// one, with similar names, are likely duplicates.
+func fragment(id identity.Identity) string {
+	switch id.Kind {
+	case identity.Phone, identity.WhatsApp:
+		number, _, _ := strings.Cut(id.Value, ";") // drop an extension
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, number)
+		if len(digits) >= 7 {
+			return "p:" + digits[len(digits)-7:]
+		}
+	case identity.Email:
+		if at := strings.LastIndexByte(id.Value, '@'); at > 2 {
+			return "e:" + id.Value[:at]
+		}
+	}
+	return ""
+}
+
+func nullDate(d string) any {
+	if d == "" {
+		return nil
+	}
+	return d
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
