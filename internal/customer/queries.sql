@@ -249,3 +249,10 @@ DELETE FROM customer_consents WHERE customer_id = $1;
 
 -- name: delete-manager-history-of
 DELETE FROM customer_managers WHERE customer_id = $1;
+
+-- name: absorbed-by
+SELECT id FROM customers WHERE merged_into = $1;
+
+-- name: scrub-merge-snapshots
+UPDATE customer_merges SET snapshot = '{}', undone_at = COALESCE(undone_at, $2), undone_by = 'erased'
+WHERE survivor_id = $1 OR absorbed_id = $1;

@@ -417,8 +417,9 @@ func (s *Service) setSearchWords(ctx context.Context, tx *sqldb.Tx, c *Customer)
 	return err
 }
 
-// nameKey is the folded full name that duplicate detection compares.
-func nameKey(c *Customer) string { return textkey.Fold(c.FullName()) }
+// nameKey is what duplicate detection compares: the folded family and given
+// names. The patronymic is left out because one of two twins often lacks it.
+func nameKey(c *Customer) string { return textkey.Fold(joinNonEmpty(c.FamilyName, c.GivenName)) }
 
 // fragment is the part of an identity that survives typos elsewhere: the
 // last seven digits of a phone, the local part of an email. Records sharing
