@@ -21,7 +21,7 @@ func TestMergeCarriesEverythingAndUndoes(t *testing.T) {
 		ab := mustCreate(t, f, customer.Input{FamilyName: str("Смирнова"), GivenName: str("Ольга"), Patronymic: str("Игоревна"),
 			BirthDate: str("1990-05-01"), Wish: str("звонить после 18:00"), Pronunciation: str("СмирнОва"),
 			Identities: []customer.IdentityInput{phone("+79160000002"), email("olga@example.ru")},
-			Tags: []string{"пенсионер"}, Attributes: map[string]string{"contract": "Д-42"},
+			Tags:       []string{"пенсионер"}, Attributes: map[string]string{"contract": "Д-42"},
 			Facts: []customer.FactInput{{Kind: "family", Text: "внук Миша"}}})
 
 		dups, err := f.svc.Duplicates(f.ctx, 10)
