@@ -102,7 +102,7 @@ func TestUpdateConflictsAndTimeline(t *testing.T) {
 		for _, e := range events {
 			kinds = append(kinds, e.Kind)
 		}
-		want := []string{"fact_added", "updated", "identity_added", "created"}
+		want := []string{"fact_added", "updated", "created"}
 		if len(kinds) != len(want) {
 			t.Fatalf("timeline %v, want %v", kinds, want)
 		}

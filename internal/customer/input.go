@@ -90,6 +90,21 @@ var scalars = []scalar{
 	{"wish", func(c *Customer) *string { return &c.Wish }, func(in *Input) **string { return &in.Wish }},
 }
 
+// blank reports whether c's field holds nothing the customer or an operator
+// chose: empty, or the default a new card starts with.
+func (f scalar) blank(c *Customer) bool {
+	v := *f.card(c)
+	switch f.name {
+	case "address_form":
+		return v == "formal"
+	case "persona":
+		return v == "standard"
+	case "language":
+		return v == "ru"
+	}
+	return v == ""
+}
+
 // ScalarFields lists the plain fields by name (for merge winners and forms).
 func ScalarFields() []string {
 	names := make([]string, len(scalars))

@@ -37,7 +37,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*Customer, Outcome, err
 	var id int64
 	var out Outcome
 	err = s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-		id, out, err = s.upsert(ctx, tx, n.n, EventCreated, "")
+		id, out, err = s.upsert(ctx, tx, n.n, writeMode{event: EventCreated})
 		return err
 	})
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Service) Update(ctx context.Context, publicID string, in Input) (*Custo
 			return &vernost.Error{Code: vernost.EConflict, Field: "version",
 				Message: "someone else changed this card meanwhile; reload it and make your change again"}
 		}
-		_, err = s.apply(ctx, tx, c, n.n, "")
+		_, err = s.apply(ctx, tx, c, n.n, writeMode{})
 		return err
 	})
 	if err != nil {
@@ -151,23 +151,32 @@ func (o owner) String() string {
 	return fmt.Sprintf("%s (%s)", o.publicID, o.name)
 }
 
+// writeMode says how an input is written: the timeline event of a new card,
+// the source named on the timeline, and whether only blank fields are
+// filled (imports: what a card already holds is never overwritten).
+type writeMode struct {
+	event    string
+	source   string
+	fillOnly bool
+}
+
 // upsert stores n as a new customer or, when its identities are known,
-// applies it to their owner. kind is the timeline event for a new record.
-func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, kind, source string) (int64, Outcome, error) {
+// applies it to their owner.
+func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (int64, Outcome, error) {
 	owners, err := s.owners(ctx, tx, n.identities)
 	if err != nil {
 		return 0, "", err
 	}
 	switch len(owners) {
 	case 0:
-		id, err := s.insert(ctx, tx, n, kind, source)
+		id, err := s.insert(ctx, tx, n, mode)
 		return id, Created, err
 	case 1:
 		c, err := s.load(ctx, tx, owners[0].id)
 		if err != nil {
 			return 0, "", err
 		}
-		changed, err := s.apply(ctx, tx, c, n, source)
+		changed, err := s.apply(ctx, tx, c, n, mode)
 		if err != nil || !changed {
 			return c.ID, Unchanged, err
 		}
@@ -178,7 +187,7 @@ func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, kind,
 }
 
 // insert creates the record and everything attached to it.
-func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, kind, source string) (int64, error) {
+func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (int64, error) {
 	c := &Customer{PublicID: vernost.PublicID(), AddressForm: "formal", Persona: "standard", Language: "ru"}
 	for _, f := range scalars {
 		if p := *f.input(&n.Input); p != nil && (*p != "" || f.name != "address_form" && f.name != "persona" && f.name != "language") {
@@ -204,24 +213,24 @@ func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, kind,
 			return 0, err
 		}
 	}
-	if err := s.addEvent(ctx, tx, c.ID, kind, EventData{Source: source}); err != nil {
+	if err := s.addEvent(ctx, tx, c.ID, mode.event, EventData{Source: mode.source}); err != nil {
 		return 0, err
 	}
 	c.Identities, c.Tags, c.Attributes = []Identity{}, []string{}, map[string]string{}
-	if _, err := s.attach(ctx, tx, c, n, false); err != nil {
+	if _, err := s.attach(ctx, tx, c, n, true); err != nil {
 		return 0, err
 	}
-	return c.ID, s.audit.Record(ctx, tx, "customer.create", "customer", c.PublicID, source)
+	return c.ID, s.record(ctx, tx, "customer.create", c.PublicID, mode.source)
 }
 
 // apply changes the loaded card c with n, writing one timeline event per
 // kind of change, and reports whether anything changed.
-func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, source string) (bool, error) {
+func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, mode writeMode) (bool, error) {
 	var changes []Change
 	nameChanged := false
 	for _, f := range scalars {
 		p := *f.input(&n.Input)
-		if p == nil || *p == *f.card(c) {
+		if p == nil || *p == *f.card(c) || mode.fillOnly && !f.blank(c) {
 			continue
 		}
 		changes = append(changes, Change{Field: f.name, Old: *f.card(c), New: *p})
@@ -235,7 +244,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 	if err != nil {
 		return false, err
 	}
-	managerChanged := n.Manager != nil && managerID.Int64 != c.managerID
+	managerChanged := n.Manager != nil && managerID.Int64 != c.managerID && !(mode.fillOnly && c.managerID != 0)
 	if !managerChanged && c.managerID != 0 {
 		managerID = sql.NullInt64{Int64: c.managerID, Valid: true}
 	}
@@ -254,7 +263,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 		}
 	}
 	if len(changes) > 0 {
-		if err := s.addEvent(ctx, tx, c.ID, EventUpdated, EventData{Changes: changes, Source: source}); err != nil {
+		if err := s.addEvent(ctx, tx, c.ID, EventUpdated, EventData{Changes: changes, Source: mode.source}); err != nil {
 			return false, err
 		}
 	}
@@ -275,7 +284,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 			return false, err
 		}
 	}
-	attached, err := s.attach(ctx, tx, c, n, true)
+	attached, err := s.attach(ctx, tx, c, n, false)
 	if err != nil {
 		return false, err
 	}
@@ -285,7 +294,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 		for i, ch := range changes {
 			fields[i] = ch.Field
 		}
-		if err := s.audit.Record(ctx, tx, "customer.update", "customer", c.PublicID, strings.Join(fields, ",")); err != nil {
+		if err := s.record(ctx, tx, "customer.update", c.PublicID, strings.Join(fields, ",")); err != nil {
 			return false, err
 		}
 	}
@@ -294,14 +303,16 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 
 // attach adds identities, tags, attributes, facts and consents from n to c,
 // skipping what c already has, so that repeating an input changes nothing.
-func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, checkOwners bool) (bool, error) {
+// A new card (isNew) needs no owner checks — upsert found no owner — and no
+// per-identity events, since its "created" event covers them.
+func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, isNew bool) (bool, error) {
 	changed := false
 	now := s.clock.Now()
 	for _, id := range n.identities {
 		if slices.ContainsFunc(c.Identities, func(x Identity) bool { return x.Kind == id.Kind && x.Value == id.Value }) {
 			continue
 		}
-		if checkOwners {
+		if !isNew {
 			owners, err := s.owners(ctx, tx, []identity.Identity{id})
 			if err != nil {
 				return false, err
@@ -320,10 +331,13 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 		}
 		ref := Identity{Kind: id.Kind, Value: id.Value, Raw: id.Raw}
 		c.Identities = append(c.Identities, ref)
+		changed = true
+		if isNew {
+			continue
+		}
 		if err := s.addEvent(ctx, tx, c.ID, EventIdentityAdded, EventData{Identity: &ref}); err != nil {
 			return false, err
 		}
-		changed = true
 	}
 	var added []string
 	for _, t := range n.Tags {

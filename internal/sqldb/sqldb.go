@@ -158,3 +158,21 @@ func Redact(dsn string) string {
 	}
 	return u.String()
 }
+
+// Savepoint runs fn inside a savepoint of tx: if fn fails, only its own
+// writes are rolled back and the transaction goes on. Imports use it so
+// that one bad row never spoils the rows batched with it.
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT row_sp"); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT row_sp"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		_, _ = tx.ExecContext(ctx, "RELEASE SAVEPOINT row_sp")
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT row_sp")
+	return err
+}
