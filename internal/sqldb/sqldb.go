@@ -176,3 +176,15 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT row_sp")
 	return err
 }
+
+// Backup writes a consistent copy of a SQLite database to path while it
+// stays in use (VACUUM INTO reads one snapshot and compacts as it copies).
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Dialect != SQLite {
+		return errors.New("backup: only SQLite databases are copied this way; use pg_dump for PostgreSQL")
+	}
+	if _, err := db.W.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
