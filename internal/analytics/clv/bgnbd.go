@@ -180,40 +180,68 @@ func (m BGNBD) ExpectedPurchases(t float64, x int, tx, T float64) (float64, erro
 	return alive * pAlive, nil
 }
 
-// expectedPurchasesCurve fills out[k] with E[Y(ts[k]) | x, t_x, T], taking
-// P(alive) once for the whole curve.
-func (m BGNBD) expectedPurchasesCurve(ts []float64, x int, tx, T float64, out []float64) error {
-	pAlive, _ := m.ProbAlive(x, tx, T)
-	for k, t := range ts {
-		alive, err := m.purchasesIfAlive(t, x, T)
-		if err != nil {
-			return err
-		}
-		out[k] = alive * pAlive
-	}
-	return nil
-}
-
 // purchasesIfAlive is E[Y(t) | x, T, alive at T], eq. 10 without P(alive).
 func (m BGNBD) purchasesIfAlive(t float64, x int, T float64) (float64, error) {
 	if t == 0 {
 		return 0, nil
 	}
-	a := m.A
+	a, r, b, c := m.expectationParams(x)
+	z := t / (m.Alpha + T + t)
+	logScale, v, err := hyp2f1Scaled(r, b, c, z)
+	if err != nil {
+		return 0, fmt.Errorf("BG/NBD expected purchases: %w", err)
+	}
+	return m.ifAliveFrom2F1(a, x, z, logScale, v)
+}
+
+// purchasesIfAliveCurve sets out[k] = E[Y(ts[k]) | x, T, alive at T]. The
+// 2F1 parameters do not depend on t, so the curve shares one series.
+func (m BGNBD) purchasesIfAliveCurve(ts []float64, x int, T float64, out []float64) error {
+	a, r, b, c := m.expectationParams(x)
+	const block = 64 // period ends per pass, so the scratch space fits the stack
+	var zs, logScale [block]float64
+	for lo := 0; lo < len(ts); lo += block {
+		n := min(block, len(ts)-lo)
+		for k, t := range ts[lo : lo+n] {
+			zs[k] = t / (m.Alpha + T + t)
+		}
+		v := out[lo : lo+n]
+		if err := hyp2f1Curve(r, b, c, zs[:n], logScale[:n], v); err != nil {
+			return fmt.Errorf("BG/NBD expected purchases: %w", err)
+		}
+		for k := range v {
+			if ts[lo+k] == 0 {
+				v[k] = 0
+				continue
+			}
+			var err error
+			if v[k], err = m.ifAliveFrom2F1(a, x, zs[k], logScale[k], v[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// expectationParams returns the a to use in eq. 10 and the parameters of its
+// 2F1(r+x, b+x; a+b+x-1; z).
+func (m BGNBD) expectationParams(x int) (a, r, b, c float64) {
+	a = m.A
 	if a == 1 {
 		// (a+b+x-1)/(a-1) and the bracket are both 0/0 here; the function is
 		// smooth through a = 1, so step off the removable singularity.
 		a = 1 + 1e-9
 	}
 	fx := float64(x)
-	z := t / (m.Alpha + T + t)
-	logScale, v, err := hyp2f1Scaled(m.R+fx, m.B+fx, a+m.B+fx-1, z)
-	if err != nil {
-		return 0, fmt.Errorf("BG/NBD expected purchases: %w", err)
-	}
+	return a, m.R + fx, m.B + fx, a + m.B + fx - 1
+}
+
+// ifAliveFrom2F1 finishes eq. 10 from 2F1 = v·exp(logScale) at z = t/(α+T+t).
+func (m BGNBD) ifAliveFrom2F1(a float64, x int, z, logScale, v float64) (float64, error) {
 	if !(v > 0) {
 		return 0, fmt.Errorf("BG/NBD expected purchases: 2F1 is not positive at x=%d", x)
 	}
+	fx := float64(x)
 	bracket := -math.Expm1(logScale + (m.R+fx)*math.Log1p(-z) + math.Log(v)) // 1 - (1-z)^(r+x)·2F1
 	return (a + m.B + fx - 1) / (a - 1) * bracket, nil
 }

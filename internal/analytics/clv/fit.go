@@ -281,7 +281,6 @@ type rfmData struct {
 	groups       []rfmGroup
 	xs           []int     // distinct frequencies, ascending
 	times        []float64 // distinct values of t_x and T, ascending
-	customerOf   []int32   // group index of each customer, in input order
 	customers    int
 	repeatBuyers int
 }
@@ -295,20 +294,18 @@ func newRFMData(cs []Customer) (*rfmData, error) {
 		tx, T float64
 	}
 	index := make(map[key]int32, len(cs)/2)
-	d := &rfmData{customers: len(cs), customerOf: make([]int32, len(cs))}
+	d := &rfmData{customers: len(cs)}
 	seenX := map[int]bool{}
-	for ci, c := range cs {
+	for _, c := range cs {
 		if c.Frequency > 0 {
 			d.repeatBuyers++
 		}
 		k := key{c.Frequency, c.Recency, c.T}
 		if i, ok := index[k]; ok {
 			d.groups[i].weight++
-			d.customerOf[ci] = i
 			continue
 		}
 		index[k] = int32(len(d.groups))
-		d.customerOf[ci] = int32(len(d.groups))
 		d.groups = append(d.groups, rfmGroup{x: c.Frequency, tx: c.Recency, T: c.T, weight: 1})
 		if !seenX[c.Frequency] {
 			seenX[c.Frequency] = true

@@ -163,7 +163,21 @@ func (m ParetoNBD) ExpectedPurchases(t float64, x int, tx, T float64) (float64, 
 	if err != nil {
 		return 0, err
 	}
-	return (m.R + float64(x)) / (m.Alpha + T) * (m.Beta + T) * lifetimeFactor(m.S, m.Beta+T, t) * pAlive, nil
+	return m.purchasesIfAlive(t, x, T) * pAlive, nil
+}
+
+// purchasesIfAlive is E[Y(t) | x, T, alive at T], the expectation above
+// without P(alive).
+func (m ParetoNBD) purchasesIfAlive(t float64, x int, T float64) float64 {
+	return (m.R + float64(x)) / (m.Alpha + T) * (m.Beta + T) * lifetimeFactor(m.S, m.Beta+T, t)
+}
+
+// purchasesIfAliveCurve sets out[k] = E[Y(ts[k]) | x, T, alive at T].
+func (m ParetoNBD) purchasesIfAliveCurve(ts []float64, x int, T float64, out []float64) error {
+	for k, t := range ts {
+		out[k] = m.purchasesIfAlive(t, x, T)
+	}
+	return nil
 }
 
 // ExpectedRepeatPurchases is E[X(t)] for a new customer:

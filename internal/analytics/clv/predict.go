@@ -2,7 +2,6 @@ package clv
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -20,14 +19,22 @@ type PurchaseModel interface {
 	ExpectedRepeatPurchases(t float64) (float64, error)
 }
 
-// purchaseCurve is implemented by models that can compute expected purchases
-// at many horizons faster than one at a time.
-type purchaseCurve interface {
-	expectedPurchasesCurve(ts []float64, x int, tx, T float64, out []float64) error
+// factoredModel is implemented by models whose conditional expectation is
+//
+//	E[Y(t) | x, t_x, T] = E[Y(t) | x, T, alive at T] · P(alive | x, t_x, T)
+//
+// with the first factor independent of t_x, as for BG/NBD and Pareto/NBD.
+// Customers sharing (x, T) then share the whole purchase curve: on day-grained
+// data a million customers have some thousands of distinct (x, T) but some
+// hundred thousand distinct (x, t_x, T).
+type factoredModel interface {
+	// purchasesIfAliveCurve sets out[k] = E[Y(ts[k]) | x, T, alive at T].
+	purchasesIfAliveCurve(ts []float64, x int, T float64, out []float64) error
 }
 
 var (
-	_ purchaseCurve = BGNBD{}
+	_ factoredModel = BGNBD{}
+	_ factoredModel = ParetoNBD{}
 	_ PurchaseModel = BGNBD{}
 	_ PurchaseModel = ParetoNBD{}
 )
@@ -37,6 +44,14 @@ type PredictOptions struct {
 	Horizon  float64 // in time units
 	Discount float64 // discount rate per time unit
 	Margin   float64 // share of spend that is profit; zero means 1
+}
+
+// margin is the share of spend counted as value: one unless set.
+func (o PredictOptions) margin() float64 {
+	if o.Margin == 0 {
+		return 1
+	}
+	return o.Margin
 }
 
 // Prediction is what the models expect of one customer.
@@ -67,63 +82,54 @@ func Predict(ctx context.Context, pm PurchaseModel, spend GammaGamma, cs []Custo
 	if !(opt.Discount >= 0) || opt.Discount > 10 {
 		return nil, vernost.Invalid("discount", "must be a rate between 0 and 10 per time unit, got %g", opt.Discount)
 	}
-	margin := opt.Margin
-	if margin == 0 {
-		margin = 1
-	}
-	if !(margin > 0) || margin > 1e6 {
+	if margin := opt.margin(); !(margin > 0) || margin > 1e6 {
 		return nil, vernost.Invalid("margin", "must be positive, got %g", margin)
 	}
-	d, err := newRFMData(cs)
+	workers := runtime.GOMAXPROCS(0)
+	if len(cs) < minParallelCustomers {
+		workers = 1
+	}
+	return predict(ctx, pm, spend, cs, opt, workers)
+}
+
+// minParallelCustomers is the fewest customers worth starting workers for.
+const minParallelCustomers = 10_000
+
+// predict is Predict on validated input, split over workers by ranges of
+// customers. Each worker keeps its own tables of shared curves and scores:
+// with thousands of distinct ages, recomputing a curve in each worker costs
+// less than sharing it.
+func predict(ctx context.Context, pm PurchaseModel, spend GammaGamma, cs []Customer, opt PredictOptions, workers int) ([]Prediction, error) {
+	times, discounts := clvPeriods(opt.Horizon, opt.Discount)
+	out := make([]Prediction, len(cs))
+	err := runWorkers(workers, func(w int) error {
+		s := newScorer(pm, times, discounts)
+		return s.predictRange(ctx, spend, opt.margin(), cs, out, len(cs)*w/workers, len(cs)*(w+1)/workers)
+	})
 	if err != nil {
 		return nil, err
 	}
-	// Customers sharing (x, t_x, T) share every purchase prediction; only the
-	// spend differs. Score each group once, split across the CPUs.
-	type groupScore struct{ pAlive, purchases, discounted float64 }
-	scores := make([]groupScore, len(d.groups))
-	times, discounts := clvPeriods(opt.Horizon, opt.Discount)
-	workers := runtime.GOMAXPROCS(0)
+	return out, nil
+}
+
+// runWorkers runs work(0) … work(workers-1) concurrently and returns the
+// first error by worker number.
+func runWorkers(workers int, work func(w int) error) error {
+	if workers == 1 {
+		return work(0)
+	}
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := len(d.groups)*w/workers, len(d.groups)*(w+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			curve := make([]float64, len(times))
-			for i := lo; i < hi; i++ {
-				if i%1024 == 0 && ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				g := d.groups[i]
-				s, err := scoreGroup(pm, g.x, g.tx, g.T, times, discounts, curve)
-				if err != nil {
-					errs[w] = fmt.Errorf("customer history x=%d t_x=%g T=%g: %w", g.x, g.tx, g.T, err)
-					return
-				}
-				scores[i] = groupScore(s)
-			}
-		}()
+		wg.Go(func() { errs[w] = work(w) })
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	out := make([]Prediction, len(cs))
-	for i, c := range cs {
-		s := scores[d.customerOf[i]]
-		m, err := spend.ExpectedSpend(c.Frequency, c.Monetary)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = Prediction{Customer: c, PAlive: s.pAlive, ExpectedPurchases: s.purchases, ExpectedSpend: m,
-			CLV: margin * m * s.discounted}
-	}
-	return out, nil
+	return nil
 }
 
 // clvPeriods returns the period ends t_1..t_K and their discount factors.
@@ -135,33 +141,4 @@ func clvPeriods(horizon, rate float64) ([]float64, []float64) {
 		factors[i] = math.Pow(1+rate, -float64(i+1))
 	}
 	return times, factors
-}
-
-// scoreGroup returns P(alive), the expected purchases in the horizon (the last
-// period end) and the discounted sum of expected purchases per period.
-func scoreGroup(pm PurchaseModel, x int, tx, T float64, times, discounts, curve []float64) (struct{ pAlive, purchases, discounted float64 }, error) {
-	var s struct{ pAlive, purchases, discounted float64 }
-	var err error
-	if s.pAlive, err = pm.ProbAlive(x, tx, T); err != nil {
-		return s, err
-	}
-	if c, ok := pm.(purchaseCurve); ok {
-		err = c.expectedPurchasesCurve(times, x, tx, T, curve)
-	} else {
-		for k, t := range times {
-			if curve[k], err = pm.ExpectedPurchases(t, x, tx, T); err != nil {
-				break
-			}
-		}
-	}
-	if err != nil {
-		return s, err
-	}
-	prev := 0.0
-	for k, cum := range curve {
-		s.discounted += (cum - prev) * discounts[k]
-		prev = cum
-	}
-	s.purchases = prev
-	return s, nil
 }

@@ -180,20 +180,25 @@ func validateCustomers(cs []Customer) error {
 	if len(cs) == 0 {
 		return vernost.Invalid("customers", "no customers to fit")
 	}
-	for i, c := range cs {
-		field := fmt.Sprintf("customer %q", c.ID)
-		if c.ID == "" {
-			field = fmt.Sprintf("customers[%d]", i)
+	// The field name is formatted only on failure: this loop runs over every
+	// customer on each fit and prediction.
+	field := func(i int) string {
+		if cs[i].ID == "" {
+			return fmt.Sprintf("customers[%d]", i)
 		}
+		return fmt.Sprintf("customer %q", cs[i].ID)
+	}
+	for i := range cs {
+		c := &cs[i]
 		switch {
 		case c.Frequency < 0:
-			return vernost.Invalid(field, "frequency %d is negative", c.Frequency)
+			return vernost.Invalid(field(i), "frequency %d is negative", c.Frequency)
 		case !(c.T >= 0) || c.T > 1e12:
-			return vernost.Invalid(field, "age T = %g must be non-negative and finite", c.T)
+			return vernost.Invalid(field(i), "age T = %g must be non-negative and finite", c.T)
 		case !(c.Recency >= 0) || c.Recency > c.T:
-			return vernost.Invalid(field, "recency %g must lie in [0, T = %g]", c.Recency, c.T)
+			return vernost.Invalid(field(i), "recency %g must lie in [0, T = %g]", c.Recency, c.T)
 		case c.Frequency == 0 && c.Recency != 0:
-			return vernost.Invalid(field, "recency %g with no repeat purchases: want 0", c.Recency)
+			return vernost.Invalid(field(i), "recency %g with no repeat purchases: want 0", c.Recency)
 		}
 	}
 	return nil
