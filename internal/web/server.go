@@ -30,6 +30,7 @@ import (
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/audit"
 	"github.com/vernost/vernost/internal/auth"
+	"github.com/vernost/vernost/internal/customer"
 	"github.com/vernost/vernost/internal/sqldb"
 )
 
@@ -56,30 +57,32 @@ type Config struct {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	DB     *sqldb.DB
-	Auth   *auth.Service
-	Audit  *audit.Log
-	Clock  vernost.Clock
-	Logger *slog.Logger
+	DB        *sqldb.DB
+	Auth      *auth.Service
+	Audit     *audit.Log
+	Customers *customer.Service
+	Clock     vernost.Clock
+	Logger    *slog.Logger
 }
 
 // Server serves the pages and the API.
 type Server struct {
-	cfg     Config
-	db      *sqldb.DB
-	auth    *auth.Service
-	audit   *audit.Log
-	clock   vernost.Clock
-	log     *slog.Logger
-	table   []route
-	perms   map[string]Permission // "GET /path" → permission, for the navigation
-	pages   pageSet
-	catalog catalog
-	assets  *assets
-	metrics *metrics
-	openapi []byte
-	origin  *http.CrossOriginProtection
-	handler http.Handler
+	cfg       Config
+	db        *sqldb.DB
+	auth      *auth.Service
+	customers *customer.Service
+	audit     *audit.Log
+	clock     vernost.Clock
+	log       *slog.Logger
+	table     []route
+	perms     map[string]Permission // "GET /path" → permission, for the navigation
+	pages     pageSet
+	catalog   catalog
+	assets    *assets
+	metrics   *metrics
+	openapi   []byte
+	origin    *http.CrossOriginProtection
+	handler   http.Handler
 }
 
 // New checks the configuration and the route table and builds the server.
@@ -91,6 +94,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, errors.New("web: Deps.Auth is nil")
 	case deps.Audit == nil:
 		return nil, errors.New("web: Deps.Audit is nil")
+	case deps.Customers == nil:
+		return nil, errors.New("web: Deps.Customers is nil")
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -98,7 +103,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes < 0 {
 		return nil, vernost.Invalid("max_body_bytes", "must be positive, got %d", cfg.MaxBodyBytes)
 	}
-	s := &Server{cfg: cfg, db: deps.DB, auth: deps.Auth, audit: deps.Audit, clock: deps.Clock, log: deps.Logger}
+	s := &Server{cfg: cfg, db: deps.DB, auth: deps.Auth, customers: deps.Customers, audit: deps.Audit, clock: deps.Clock, log: deps.Logger}
 	if s.clock == nil {
 		s.clock = vernost.SystemClock{}
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/audit"
 	"github.com/vernost/vernost/internal/auth"
+	"github.com/vernost/vernost/internal/customer"
 	"github.com/vernost/vernost/internal/sqldb"
 	"github.com/vernost/vernost/internal/sqldb/sqldbtest"
 	"github.com/vernost/vernost/internal/web"
@@ -36,12 +37,13 @@ var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // Server is a running vernost web server and the services behind it.
 type Server struct {
-	URL   string // "http://127.0.0.1:port"
-	DB    *sqldb.DB
-	Auth  *auth.Service
-	Audit *audit.Log
-	Web   *web.Server
-	Clock *vernost.FixedClock
+	URL       string // "http://127.0.0.1:port"
+	DB        *sqldb.DB
+	Auth      *auth.Service
+	Audit     *audit.Log
+	Customers *customer.Service
+	Web       *web.Server
+	Clock     *vernost.FixedClock
 }
 
 // StartServer starts the server on a fresh SQLite database.
@@ -67,6 +69,11 @@ func StartServerOn(t testing.TB, db *sqldb.DB, cfg web.Config) *Server {
 		t.Fatalf("auth.New: %v", err)
 	}
 	t.Cleanup(svc.Close)
+	customers, err := customer.New(ctx, db, clock, log, customer.Config{})
+	if err != nil {
+		t.Fatalf("customer.New: %v", err)
+	}
+	t.Cleanup(customers.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
@@ -75,7 +82,7 @@ func StartServerOn(t testing.TB, db *sqldb.DB, cfg web.Config) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = base
 	}
-	ws, err := web.New(cfg, web.Deps{DB: db, Auth: svc, Audit: log, Clock: clock, Logger: testLogger(t)})
+	ws, err := web.New(cfg, web.Deps{DB: db, Auth: svc, Audit: log, Customers: customers, Clock: clock, Logger: testLogger(t)})
 	if err != nil {
 		ln.Close()
 		t.Fatalf("web.New: %v", err)
@@ -91,7 +98,7 @@ func StartServerOn(t testing.TB, db *sqldb.DB, cfg web.Config) *Server {
 		defer cancel()
 		_ = hs.Shutdown(ctx)
 	})
-	return &Server{URL: base, DB: db, Auth: svc, Audit: log, Web: ws, Clock: clock}
+	return &Server{URL: base, DB: db, Auth: svc, Audit: log, Customers: customers, Web: ws, Clock: clock}
 }
 
 // testLogger shows warnings and errors in the test's output only.
