@@ -80,6 +80,19 @@ func seedDemo(ctx context.Context, env *Env, s *services, a *auth.Service) error
 	return nil
 }
 
+// demoLogins names one demo operator of each role, for the start-up banner.
+func demoLogins() string {
+	var out []string
+	seen := map[string]bool{}
+	for _, op := range demo.Operators() {
+		if !seen[op.Role] {
+			seen[op.Role] = true
+			out = append(out, op.Login+" ("+op.Role+")")
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 // demoInput turns a generated person into a customer input.
 func demoInput(p demo.Person, managerIDs map[string]string) customer.Input {
 	form := "informal"

@@ -65,7 +65,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
 	fmt.Fprintf(env.Stdout, "vernost is serving on http://%s (database %s)\n", ln.Addr(), redactDSN(*dsn))
 	if *demoFlag {
-		fmt.Fprintf(env.Stdout, "demo logins: admin / %s, supervisor / %s, agent / %s\n", demoPassword, demoPassword, demoPassword)
+		fmt.Fprintf(env.Stdout, "demo logins (password %q): %s\n", demoPassword, demoLogins())
 	}
 
 	go purgeSessions(ctx, authSvc, logger)
