@@ -2,6 +2,7 @@ package customer
 
 import (
 	"context"
+	"errors"
 
 	"github.com/vernost/vernost/internal/sqldb"
 )
@@ -23,42 +24,62 @@ type BatchOptions struct {
 }
 
 // UpsertBatch stores many validated inputs in one transaction, in order,
-// each under its own savepoint, so that items sharing an identity become one
-// customer and a failing item leaves no trace while the rest are kept.
-// Per-card audit rows are replaced by the one the caller writes for the
-// whole import.
+// so that items sharing an identity become one customer; a failing item
+// leaves no trace while the rest are kept. Per-card audit rows are replaced
+// by the one the caller writes for the whole import.
+//
+// Validation happened before, so items rarely fail here: the batch runs
+// first without savepoints (each one makes SQLite's full-text index flush),
+// and only a batch with a failing item is run again, item by item under
+// savepoints.
 func (s *Service) UpsertBatch(ctx context.Context, items []*Valid, opt BatchOptions) ([]BatchResult, error) {
+	out, err := s.upsertBatch(ctx, items, opt, false)
+	if errors.Is(err, errItemFailed) {
+		out, err = s.upsertBatch(ctx, items, opt, true)
+	}
+	return out, err
+}
+
+// errItemFailed aborts an optimistic batch so that it is redone carefully.
+var errItemFailed = errors.New("an item of the batch failed")
+
+func (s *Service) upsertBatch(ctx context.Context, items []*Valid, opt BatchOptions, careful bool) ([]BatchResult, error) {
 	mode := writeMode{event: EventImported, source: opt.Source, fillOnly: !opt.Overwrite}
 	out := make([]BatchResult, len(items))
+	// Statements run under a context that cannot be cancelled (a cancellable
+	// one costs the SQLite driver a goroutine per statement); cancellation is
+	// checked between items instead, and the transaction rolls back.
+	cancel := ctx
+	ctx = withoutRowAudit(context.WithoutCancel(ctx))
+	if !careful {
+		mode.later = &deferred{}
+	}
 	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-		ctx := withoutRowAudit(ctx)
 		for i, v := range items {
-			var id int64
-			err := tx.Savepoint(ctx, func() error {
-				var err error
-				id, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
+			if err := cancel.Err(); err != nil {
 				return err
-			})
-			if err != nil {
-				out[i].Err = sqldb.MapError(err)
-				if ctx.Err() != nil {
-					return ctx.Err()
+			}
+			write := func() error {
+				var err error
+				out[i].PublicID, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
+				return err
+			}
+			if !careful {
+				if err := write(); err != nil {
+					return errItemFailed
 				}
 				continue
 			}
-			out[i].PublicID = s.publicIDOf(ctx, tx, id)
+			if err := tx.Savepoint(ctx, write); err != nil {
+				out[i] = BatchResult{Err: sqldb.MapError(err)}
+			}
+		}
+		if mode.later != nil {
+			return mode.later.flush(ctx, s, tx)
 		}
 		return nil
 	})
 	return out, err
-}
-
-func (s *Service) publicIDOf(ctx context.Context, tx *sqldb.Tx, id int64) string {
-	c, err := s.loadRow(ctx, tx, id)
-	if err != nil {
-		return ""
-	}
-	return c.PublicID
 }
 
 type noRowAuditKey struct{}

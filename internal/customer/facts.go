@@ -9,7 +9,7 @@ import (
 	"github.com/vernost/vernost/internal/sqldb"
 )
 
-func (s *Service) insertFact(ctx context.Context, tx *sqldb.Tx, customerID int64, f FactInput) (Fact, error) {
+func (s *Service) insertFact(ctx context.Context, tx *sqldb.Tx, customerID int64, f FactInput, mode writeMode) (Fact, error) {
 	fact := Fact{ID: vernost.PublicID(), Kind: f.Kind, Text: f.Text, Pinned: f.Pinned,
 		CreatedBy: vernost.ActorFrom(ctx).Name, CreatedAt: s.clock.Now()}
 	var id int64
@@ -17,17 +17,17 @@ func (s *Service) insertFact(ctx context.Context, tx *sqldb.Tx, customerID int64
 	if err != nil {
 		return Fact{}, err
 	}
-	return fact, s.addEvent(ctx, tx, customerID, EventFactAdded, EventData{Fact: &fact})
+	return fact, s.event(ctx, tx, customerID, mode, EventFactAdded, EventData{Fact: &fact})
 }
 
-func (s *Service) insertConsent(ctx context.Context, tx *sqldb.Tx, customerID int64, k ConsentInput) error {
+func (s *Service) insertConsent(ctx context.Context, tx *sqldb.Tx, customerID int64, k ConsentInput, mode writeMode) error {
 	c := Consent{Channel: k.Channel, Purpose: k.Purpose, Granted: k.Granted, Source: k.Source,
 		Actor: vernost.ActorFrom(ctx).Name, At: s.clock.Now()}
 	var id int64
 	if err := s.q.QueryRow(ctx, tx, "insert-consent", customerID, c.Channel, c.Purpose, c.Granted, c.Source, c.Actor, c.At).Scan(&id); err != nil {
 		return err
 	}
-	return s.addEvent(ctx, tx, customerID, EventConsent, EventData{Consent: &c})
+	return s.event(ctx, tx, customerID, mode, EventConsent, EventData{Consent: &c})
 }
 
 // edit runs fn on the live customer publicID inside a write transaction and
@@ -53,7 +53,7 @@ func (s *Service) AddFact(ctx context.Context, publicID string, in FactInput) (F
 	}
 	var fact Fact
 	err = s.edit(ctx, publicID, "customer.fact_add", func(tx *sqldb.Tx, id int64) error {
-		fact, err = s.insertFact(ctx, tx, id, f)
+		fact, err = s.insertFact(ctx, tx, id, f, writeMode{})
 		return err
 	})
 	return fact, err
@@ -104,7 +104,7 @@ func (s *Service) SetConsent(ctx context.Context, publicID string, in ConsentInp
 		return err
 	}
 	return s.edit(ctx, publicID, "customer.consent", func(tx *sqldb.Tx, id int64) error {
-		return s.insertConsent(ctx, tx, id, k)
+		return s.insertConsent(ctx, tx, id, k, writeMode{})
 	})
 }
 

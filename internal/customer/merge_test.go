@@ -94,7 +94,10 @@ func TestMergeCarriesEverythingAndUndoes(t *testing.T) {
 		if len(merges) != 1 || merges[0].UndoneAt == nil {
 			t.Errorf("merge log %+v, want one undone merge", merges)
 		}
-		entries, _ := f.audit.List(f.ctx, audit.Filter{ObjectID: sv.PublicID})
+		entries, err := f.audit.List(f.ctx, audit.Filter{ObjectType: "customer", ObjectID: sv.PublicID})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var actions []string
 		for _, e := range entries {
 			actions = append(actions, e.Action)

@@ -256,3 +256,13 @@ SELECT id FROM customers WHERE merged_into = $1;
 -- name: scrub-merge-snapshots
 UPDATE customer_merges SET snapshot = '{}', undone_at = COALESCE(undone_at, $2), undone_by = 'erased'
 WHERE survivor_id = $1 OR absorbed_id = $1;
+
+-- Batched writes for imports: $1 is a JSON array, one element per row.
+-- These are SQLite's forms (json_each); queries.postgres.sql has jsonb ones.
+-- name: insert-search-words-batch
+INSERT OR REPLACE INTO customer_search (rowid, words)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1);
+
+-- name: insert-events-batch
+INSERT INTO customer_events (customer_id, at, actor_name, kind, data)
+SELECT json_extract(value, '$[0]'), $2, $3, json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($1);

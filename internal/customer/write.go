@@ -3,6 +3,7 @@ package customer
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,16 +35,16 @@ func (s *Service) Create(ctx context.Context, in Input) (*Customer, Outcome, err
 	if err != nil {
 		return nil, "", err
 	}
-	var id int64
+	var pid string
 	var out Outcome
 	err = s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-		id, out, err = s.upsert(ctx, tx, n.n, writeMode{event: EventCreated})
+		pid, out, err = s.upsert(ctx, tx, n.n, writeMode{event: EventCreated})
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	c, err := s.load(ctx, nil, id)
+	c, err := s.Get(ctx, pid)
 	return c, out, err
 }
 
@@ -158,36 +159,38 @@ type writeMode struct {
 	event    string
 	source   string
 	fillOnly bool
+	later    *deferred // when set, search rows and events wait for the batch's end
 }
 
 // upsert stores n as a new customer or, when its identities are known,
 // applies it to their owner.
-func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (int64, Outcome, error) {
+// It returns the customer's public id.
+func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (string, Outcome, error) {
 	owners, err := s.owners(ctx, tx, n.identities)
 	if err != nil {
-		return 0, "", err
+		return "", "", err
 	}
 	switch len(owners) {
 	case 0:
-		id, err := s.insert(ctx, tx, n, mode)
-		return id, Created, err
+		pid, err := s.insert(ctx, tx, n, mode)
+		return pid, Created, err
 	case 1:
 		c, err := s.load(ctx, tx, owners[0].id)
 		if err != nil {
-			return 0, "", err
+			return "", "", err
 		}
 		changed, err := s.apply(ctx, tx, c, n, mode)
 		if err != nil || !changed {
-			return c.ID, Unchanged, err
+			return c.PublicID, Unchanged, err
 		}
-		return c.ID, Updated, nil
+		return c.PublicID, Updated, nil
 	}
-	return 0, "", &vernost.Error{Code: vernost.EConflict, Field: "identities",
+	return "", "", &vernost.Error{Code: vernost.EConflict, Field: "identities",
 		Message: fmt.Sprintf("the identities belong to different customers: %s and %s; merge them first", owners[0], owners[1])}
 }
 
 // insert creates the record and everything attached to it.
-func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (int64, error) {
+func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (string, error) {
 	c := &Customer{PublicID: vernost.PublicID(), AddressForm: "formal", Persona: "standard", Language: "ru"}
 	for _, f := range scalars {
 		if p := *f.input(&n.Input); p != nil && (*p != "" || f.name != "address_form" && f.name != "persona" && f.name != "language") {
@@ -196,31 +199,31 @@ func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode 
 	}
 	managerID, _, err := s.managerID(ctx, tx, n.Manager)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
 	now := s.clock.Now()
 	err = s.q.QueryRow(ctx, tx, "insert-customer", c.PublicID, c.FamilyName, c.GivenName, c.Patronymic,
 		c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
 		c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, nameKey(c), now).Scan(&c.ID)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
-	if err := s.setSearchWords(ctx, tx, c); err != nil {
-		return 0, err
+	if err := s.indexName(ctx, tx, c, mode); err != nil {
+		return "", err
 	}
 	if managerID.Valid {
 		if _, err := s.q.Exec(ctx, tx, "open-manager-period", c.ID, managerID.Int64, now); err != nil {
-			return 0, err
+			return "", err
 		}
 	}
-	if err := s.addEvent(ctx, tx, c.ID, mode.event, EventData{Source: mode.source}); err != nil {
-		return 0, err
+	if err := s.event(ctx, tx, c.ID, mode, mode.event, EventData{Source: mode.source}); err != nil {
+		return "", err
 	}
 	c.Identities, c.Tags, c.Attributes = []Identity{}, []string{}, map[string]string{}
-	if _, err := s.attach(ctx, tx, c, n, true); err != nil {
-		return 0, err
+	if _, err := s.attach(ctx, tx, c, n, true, mode); err != nil {
+		return "", err
 	}
-	return c.ID, s.record(ctx, tx, "customer.create", c.PublicID, mode.source)
+	return c.PublicID, s.record(ctx, tx, "customer.create", c.PublicID, mode.source)
 }
 
 // apply changes the loaded card c with n, writing one timeline event per
@@ -258,12 +261,12 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 		}
 	}
 	if nameChanged {
-		if err := s.setSearchWords(ctx, tx, c); err != nil {
+		if err := s.indexName(ctx, tx, c, mode); err != nil {
 			return false, err
 		}
 	}
 	if len(changes) > 0 {
-		if err := s.addEvent(ctx, tx, c.ID, EventUpdated, EventData{Changes: changes, Source: mode.source}); err != nil {
+		if err := s.event(ctx, tx, c.ID, mode, EventUpdated, EventData{Changes: changes, Source: mode.source}); err != nil {
 			return false, err
 		}
 	}
@@ -280,11 +283,11 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 				return false, err
 			}
 		}
-		if err := s.addEvent(ctx, tx, c.ID, EventManager, EventData{Changes: []Change{{Field: "manager", Old: old, New: managerRef.Name}}}); err != nil {
+		if err := s.event(ctx, tx, c.ID, mode, EventManager, EventData{Changes: []Change{{Field: "manager", Old: old, New: managerRef.Name}}}); err != nil {
 			return false, err
 		}
 	}
-	attached, err := s.attach(ctx, tx, c, n, false)
+	attached, err := s.attach(ctx, tx, c, n, false, mode)
 	if err != nil {
 		return false, err
 	}
@@ -305,7 +308,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 // skipping what c already has, so that repeating an input changes nothing.
 // A new card (isNew) needs no owner checks — upsert found no owner — and no
 // per-identity events, since its "created" event covers them.
-func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, isNew bool) (bool, error) {
+func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *normalized, isNew bool, mode writeMode) (bool, error) {
 	changed := false
 	now := s.clock.Now()
 	for _, id := range n.identities {
@@ -335,7 +338,7 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 		if isNew {
 			continue
 		}
-		if err := s.addEvent(ctx, tx, c.ID, EventIdentityAdded, EventData{Identity: &ref}); err != nil {
+		if err := s.event(ctx, tx, c.ID, mode, EventIdentityAdded, EventData{Identity: &ref}); err != nil {
 			return false, err
 		}
 	}
@@ -351,7 +354,7 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 		added = append(added, t)
 	}
 	if len(added) > 0 {
-		if err := s.addEvent(ctx, tx, c.ID, EventTags, EventData{Text: strings.Join(added, ", ")}); err != nil {
+		if err := s.event(ctx, tx, c.ID, mode, EventTags, EventData{Text: strings.Join(added, ", ")}); err != nil {
 			return false, err
 		}
 		changed = true
@@ -374,7 +377,7 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 		attrChanges = append(attrChanges, Change{Field: "attributes." + k, Old: old, New: v})
 	}
 	if len(attrChanges) > 0 {
-		if err := s.addEvent(ctx, tx, c.ID, EventUpdated, EventData{Changes: attrChanges}); err != nil {
+		if err := s.event(ctx, tx, c.ID, mode, EventUpdated, EventData{Changes: attrChanges}); err != nil {
 			return false, err
 		}
 		changed = true
@@ -383,7 +386,7 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 		if slices.ContainsFunc(c.Facts, func(x Fact) bool { return x.Kind == f.Kind && x.Text == f.Text }) {
 			continue
 		}
-		fact, err := s.insertFact(ctx, tx, c.ID, f)
+		fact, err := s.insertFact(ctx, tx, c.ID, f, mode)
 		if err != nil {
 			return false, err
 		}
@@ -395,7 +398,7 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 		if cur >= 0 && c.Consents[cur].Granted == k.Granted {
 			continue
 		}
-		if err := s.insertConsent(ctx, tx, c.ID, k); err != nil {
+		if err := s.insertConsent(ctx, tx, c.ID, k, mode); err != nil {
 			return false, err
 		}
 		changed = true
@@ -419,6 +422,28 @@ func (s *Service) managerID(ctx context.Context, tx *sqldb.Tx, pid *string) (sql
 		return sql.NullInt64{}, UserRef{}, err
 	}
 	return sql.NullInt64{Int64: id, Valid: true}, UserRef{ID: *pid, Name: name}, nil
+}
+
+// indexName updates the name search index now, or at the batch's end.
+func (s *Service) indexName(ctx context.Context, tx *sqldb.Tx, c *Customer, mode writeMode) error {
+	if mode.later == nil {
+		return s.setSearchWords(ctx, tx, c)
+	}
+	mode.later.search = append(mode.later.search, [2]any{c.ID, strings.Join(textkey.IndexWords(c.FamilyName, c.GivenName, c.Patronymic, c.PreferredName), " ")})
+	return nil
+}
+
+// event writes a timeline event now, or at the batch's end.
+func (s *Service) event(ctx context.Context, tx *sqldb.Tx, customerID int64, mode writeMode, kind string, data EventData) error {
+	if mode.later == nil {
+		return s.addEvent(ctx, tx, customerID, kind, data)
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	mode.later.events = append(mode.later.events, [3]any{customerID, kind, string(b)})
+	return nil
 }
 
 func (s *Service) setSearchWords(ctx context.Context, tx *sqldb.Tx, c *Customer) error {

@@ -39,6 +39,10 @@ func cp1251(t *testing.T, s string) []byte {
 }
 
 func setup(t *testing.T, db *sqldb.DB) (context.Context, *customer.Service, *audit.Log) {
+	return setupTB(t, db)
+}
+
+func setupTB(t testing.TB, db *sqldb.DB) (context.Context, *customer.Service, *audit.Log) {
 	ctx := vernost.WithActor(context.Background(), vernost.Actor{Name: "importer-test", Role: vernost.RoleAdmin})
 	clock := vernost.NewFixedClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	log, err := audit.New(ctx, db, clock)
