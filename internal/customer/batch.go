@@ -2,7 +2,11 @@ package customer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
+
+	"github.com/vernost/vernost/internal/identity"
 
 	"github.com/vernost/vernost/internal/sqldb"
 )
@@ -55,6 +59,9 @@ func (s *Service) upsertBatch(ctx context.Context, items []*Valid, opt BatchOpti
 		mode.later = &deferred{}
 	}
 	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
+		if !careful {
+			return s.upsertFast(ctx, cancel, tx, items, mode, out)
+		}
 		for i, v := range items {
 			if err := cancel.Err(); err != nil {
 				return err
@@ -64,22 +71,102 @@ func (s *Service) upsertBatch(ctx context.Context, items []*Valid, opt BatchOpti
 				out[i].PublicID, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
 				return err
 			}
-			if !careful {
-				if err := write(); err != nil {
-					return errItemFailed
-				}
-				continue
-			}
 			if err := tx.Savepoint(ctx, write); err != nil {
 				out[i] = BatchResult{Err: sqldb.MapError(err)}
 			}
 		}
-		if mode.later != nil {
-			return mode.later.flush(ctx, s, tx)
-		}
 		return nil
 	})
 	return out, err
+}
+
+// upsertFast is the optimistic path: the owners of every identity in the
+// batch are read with one query and kept in a map as new cards claim their
+// identities, new cards are written with one statement each, and their
+// identities, search rows and events wait for the batch's end. A row for a
+// card that already exists takes the ordinary path after the pending
+// writes are flushed, so that it sees them. Any failing row aborts the
+// batch with errItemFailed, to be redone carefully.
+func (s *Service) upsertFast(ctx, cancel context.Context, tx *sqldb.Tx, items []*Valid, mode writeMode, out []BatchResult) error {
+	owner, err := s.batchOwners(ctx, tx, items)
+	if err != nil {
+		return err
+	}
+	for i, v := range items {
+		if err := cancel.Err(); err != nil {
+			return err
+		}
+		var ids []int64
+		for _, id := range v.n.identities {
+			if o, ok := owner[identityKey{id.Kind, id.Value}]; ok && !slices.Contains(ids, o) {
+				ids = append(ids, o)
+			}
+		}
+		var cid int64
+		switch len(ids) {
+		case 0:
+			out[i].PublicID, cid, err = s.insert(ctx, tx, v.n, mode)
+			out[i].Outcome = Created
+		case 1:
+			if mode.later.pending() {
+				if err = mode.later.flush(ctx, s, tx); err != nil {
+					return errItemFailed
+				}
+			}
+			cid = ids[0]
+			out[i].PublicID, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
+		default:
+			return errItemFailed
+		}
+		if err != nil {
+			return errItemFailed
+		}
+		for _, id := range v.n.identities {
+			owner[identityKey{id.Kind, id.Value}] = cid
+		}
+	}
+	if err := mode.later.flush(ctx, s, tx); err != nil {
+		return errItemFailed
+	}
+	return nil
+}
+
+type identityKey struct {
+	kind  identity.Kind
+	value string
+}
+
+// batchOwners reads, with one query, which customers own the identities of
+// the batch.
+func (s *Service) batchOwners(ctx context.Context, tx *sqldb.Tx, items []*Valid) (map[identityKey]int64, error) {
+	var pairs [][2]string
+	for _, v := range items {
+		for _, id := range v.n.identities {
+			pairs = append(pairs, [2]string{string(id.Kind), id.Value})
+		}
+	}
+	owner := make(map[identityKey]int64, len(pairs))
+	if len(pairs) == 0 {
+		return owner, nil
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.Query(ctx, tx, "identity-owners-batch", string(b))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, value string
+		var id int64
+		if err := rows.Scan(&kind, &value, &id); err != nil {
+			return nil, err
+		}
+		owner[identityKey{identity.Kind(kind), value}] = id
+	}
+	return owner, rows.Err()
 }
 
 type noRowAuditKey struct{}

@@ -17,3 +17,11 @@ ON CONFLICT (customer_id) DO UPDATE SET words = excluded.words;
 -- name: insert-events-batch
 INSERT INTO customer_events (customer_id, at, actor_name, kind, data)
 SELECT (e ->> 0)::bigint, $2, $3, e ->> 1, e ->> 2 FROM jsonb_array_elements($1::jsonb) AS e;
+
+-- name: identity-owners-batch
+SELECT i.kind, i.value, i.customer_id FROM jsonb_array_elements($1::jsonb) AS e
+JOIN customer_identities i ON i.kind = e ->> 0 AND i.value = e ->> 1;
+
+-- name: insert-identities-batch
+INSERT INTO customer_identities (customer_id, kind, value, raw, fragment, created_at)
+SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2, e ->> 3, e ->> 4, $2 FROM jsonb_array_elements($1::jsonb) AS e;

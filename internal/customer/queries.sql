@@ -266,3 +266,13 @@ SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($
 -- name: insert-events-batch
 INSERT INTO customer_events (customer_id, at, actor_name, kind, data)
 SELECT json_extract(value, '$[0]'), $2, $3, json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($1);
+
+-- name: identity-owners-batch
+SELECT i.kind, i.value, i.customer_id FROM json_each($1) AS j
+JOIN customer_identities i ON i.kind = json_extract(j.value, '$[0]') AND i.value = json_extract(j.value, '$[1]');
+
+-- name: insert-identities-batch
+INSERT INTO customer_identities (customer_id, kind, value, raw, fragment, created_at)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+       json_extract(value, '$[3]'), json_extract(value, '$[4]'), $2
+FROM json_each($1);

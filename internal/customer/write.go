@@ -172,7 +172,7 @@ func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode 
 	}
 	switch len(owners) {
 	case 0:
-		pid, err := s.insert(ctx, tx, n, mode)
+		pid, _, err := s.insert(ctx, tx, n, mode)
 		return pid, Created, err
 	case 1:
 		c, err := s.load(ctx, tx, owners[0].id)
@@ -190,7 +190,7 @@ func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode 
 }
 
 // insert creates the record and everything attached to it.
-func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (string, error) {
+func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (string, int64, error) {
 	c := &Customer{PublicID: vernost.PublicID(), AddressForm: "formal", Persona: "standard", Language: "ru"}
 	for _, f := range scalars {
 		if p := *f.input(&n.Input); p != nil && (*p != "" || f.name != "address_form" && f.name != "persona" && f.name != "language") {
@@ -199,31 +199,31 @@ func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode 
 	}
 	managerID, _, err := s.managerID(ctx, tx, n.Manager)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	now := s.clock.Now()
 	err = s.q.QueryRow(ctx, tx, "insert-customer", c.PublicID, c.FamilyName, c.GivenName, c.Patronymic,
 		c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
 		c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, nameKey(c), now).Scan(&c.ID)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if err := s.indexName(ctx, tx, c, mode); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if managerID.Valid {
 		if _, err := s.q.Exec(ctx, tx, "open-manager-period", c.ID, managerID.Int64, now); err != nil {
-			return "", err
+			return "", 0, err
 		}
 	}
 	if err := s.event(ctx, tx, c.ID, mode, mode.event, EventData{Source: mode.source}); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	c.Identities, c.Tags, c.Attributes = []Identity{}, []string{}, map[string]string{}
 	if _, err := s.attach(ctx, tx, c, n, true, mode); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return c.PublicID, s.record(ctx, tx, "customer.create", c.PublicID, mode.source)
+	return c.PublicID, c.ID, s.record(ctx, tx, "customer.create", c.PublicID, mode.source)
 }
 
 // apply changes the loaded card c with n, writing one timeline event per
@@ -324,6 +324,12 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 				return false, &vernost.Error{Code: vernost.EConflict, Field: string(id.Kind),
 					Message: fmt.Sprintf("%s %s already belongs to customer %s", id.Kind, id.Value, owners[0])}
 			}
+		}
+		if isNew && mode.later != nil {
+			mode.later.identities = append(mode.later.identities, [5]any{c.ID, string(id.Kind), id.Value, id.Raw, fragment(id)})
+			c.Identities = append(c.Identities, Identity{Kind: id.Kind, Value: id.Value, Raw: id.Raw})
+			changed = true
+			continue
 		}
 		if _, err := s.q.Exec(ctx, tx, "insert-identity", c.ID, string(id.Kind), id.Value, id.Raw, fragment(id), now); err != nil {
 			if sqldb.IsConflict(err) {

@@ -89,7 +89,7 @@ type row struct {
 func Run(ctx context.Context, store Store, audit Auditor, r io.Reader, opt Options) (*Report, error) {
 	start := time.Now()
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 500
+		opt.BatchSize = 2000
 	}
 	if opt.ExternalSystem == "" {
 		opt.ExternalSystem = "import"

@@ -47,9 +47,8 @@ CREATE TABLE customers (
     updated_at        DATETIME NOT NULL
 );
 CREATE INDEX customers_name_key ON customers (name_key, birth_date);
-CREATE INDEX customers_manager ON customers (manager_id);
-CREATE INDEX customers_merged_into ON customers (merged_into);
-CREATE INDEX customers_updated ON customers (updated_at, id);
+CREATE INDEX customers_manager ON customers (manager_id) WHERE manager_id IS NOT NULL;
+CREATE INDEX customers_merged_into ON customers (merged_into) WHERE merged_into IS NOT NULL;
 
 CREATE TABLE customer_identities (
     id          INTEGER PRIMARY KEY,
