@@ -25,3 +25,13 @@ JOIN customer_identities i ON i.kind = e ->> 0 AND i.value = e ->> 1;
 -- name: insert-identities-batch
 INSERT INTO customer_identities (customer_id, kind, value, raw, fragment, created_at)
 SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2, e ->> 3, e ->> 4, $2 FROM jsonb_array_elements($1::jsonb) AS e;
+
+-- name: customer-summaries-batch
+SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.birth_date,
+       c.persona, COALESCE(u.name, ''),
+       COALESCE((SELECT i.value FROM customer_identities i WHERE i.customer_id = c.id AND i.kind = 'phone' ORDER BY i.id LIMIT 1), ''),
+       COALESCE((SELECT i.value FROM customer_identities i WHERE i.customer_id = c.id AND i.kind = 'email' ORDER BY i.id LIMIT 1), '')
+FROM jsonb_array_elements_text($1::jsonb) AS j
+JOIN customers c ON c.id = j::bigint
+LEFT JOIN users u ON u.id = c.manager_id
+WHERE c.merged_into IS NULL AND c.erased_at IS NULL;

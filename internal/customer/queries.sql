@@ -156,14 +156,6 @@ DELETE FROM customer_search WHERE rowid = $1;
 -- name: search-names
 SELECT rowid FROM customer_search WHERE customer_search MATCH (replace($1, ' ', '* ') || '*') LIMIT $2;
 
--- name: customer-summaries
-SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.birth_date,
-       c.persona, COALESCE(u.name, ''),
-       COALESCE((SELECT i.value FROM customer_identities i WHERE i.customer_id = c.id AND i.kind = 'phone' ORDER BY i.id LIMIT 1), ''),
-       COALESCE((SELECT i.value FROM customer_identities i WHERE i.customer_id = c.id AND i.kind = 'email' ORDER BY i.id LIMIT 1), '')
-FROM customers c LEFT JOIN users u ON u.id = c.manager_id
-WHERE c.id = $1 AND c.merged_into IS NULL AND c.erased_at IS NULL;
-
 -- name: list-customers
 SELECT c.id FROM customers c
 WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND c.id > $1
@@ -276,3 +268,13 @@ INSERT INTO customer_identities (customer_id, kind, value, raw, fragment, create
 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
        json_extract(value, '$[3]'), json_extract(value, '$[4]'), $2
 FROM json_each($1);
+
+-- name: customer-summaries-batch
+SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.birth_date,
+       c.persona, COALESCE(u.name, ''),
+       COALESCE((SELECT i.value FROM customer_identities i WHERE i.customer_id = c.id AND i.kind = 'phone' ORDER BY i.id LIMIT 1), ''),
+       COALESCE((SELECT i.value FROM customer_identities i WHERE i.customer_id = c.id AND i.kind = 'email' ORDER BY i.id LIMIT 1), '')
+FROM json_each($1) AS j
+JOIN customers c ON c.id = j.value
+LEFT JOIN users u ON u.id = c.manager_id
+WHERE c.merged_into IS NULL AND c.erased_at IS NULL;

@@ -3,6 +3,7 @@ package customer
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,26 +121,44 @@ func (s *Service) Search(ctx context.Context, query string, limit int) ([]Summar
 	return out, nil
 }
 
-// summaries reads the summary of each live customer among ids, in order.
+// summaries reads the summaries of the live customers among ids with one
+// query, in the order of ids.
 func (s *Service) summaries(ctx context.Context, ids []int64) ([]Summary, error) {
 	out := make([]Summary, 0, len(ids))
-	for _, id := range ids {
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.Query(ctx, nil, "customer-summaries-batch", string(list))
+	if err != nil {
+		return nil, sqldb.MapError(err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]Summary, len(ids))
+	for rows.Next() {
 		var m Summary
 		var fam, giv, pat string
 		var birth sql.NullTime
-		err := s.q.QueryRow(ctx, nil, "customer-summaries", id).Scan(&m.internalID, &m.PublicID, &fam, &giv, &pat,
-			&m.Preferred, &birth, &m.Persona, &m.Manager, &m.Phone, &m.Email)
-		if err == sql.ErrNoRows {
-			continue // merged or erased since it was indexed
-		}
-		if err != nil {
+		if err := rows.Scan(&m.internalID, &m.PublicID, &fam, &giv, &pat, &m.Preferred, &birth, &m.Persona,
+			&m.Manager, &m.Phone, &m.Email); err != nil {
 			return nil, sqldb.MapError(err)
 		}
 		m.FullName = joinNonEmpty(fam, giv, pat)
 		if birth.Valid {
 			m.BirthDate = birth.Time.Format("2006-01-02")
 		}
-		out = append(out, m)
+		byID[m.internalID] = m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, sqldb.MapError(err)
+	}
+	for _, id := range ids {
+		if m, ok := byID[id]; ok { // merged or erased since it was indexed: skipped
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vernost/vernost"
+	"github.com/vernost/vernost/internal/audit"
+	"github.com/vernost/vernost/internal/auth"
+	"github.com/vernost/vernost/internal/demo"
+	"github.com/vernost/vernost/internal/identity"
+	"github.com/vernost/vernost/internal/sqldb"
+	"github.com/vernost/vernost/internal/textkey"
+)
+
+// httpRun starts `vernost serve` on the imported database and measures,
+// through HTTP on loopback, identity lookup by phone, two-word name prefix
+// search and the customer card page, one request at a time, in several
+// rounds; it prints p50/p99 per round and the median p99.
+func httpRun(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("http", flag.ExitOnError)
+	db := fs.String("db", "bench/out/bench.db", "the database the import workload filled")
+	rows := fs.Int("rows", 1_000_000, "customers generated into it (the same seed), to pick existing ones")
+	seed := fs.Int64("seed", 1, "generator seed used by gen")
+	n := fs.Int("requests", 2000, "requests per round and workload")
+	rounds := fs.Int("rounds", 5, "rounds")
+	fs.Parse(args)
+
+	bin, err := buildVernost(ctx)
+	if err != nil {
+		return err
+	}
+	token, session, err := credentials(ctx, *db)
+	if err != nil {
+		return err
+	}
+	addr, stop, err := serve(ctx, bin, *db)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	base := "http://" + addr
+	phones, names := samples(*rows, *seed, *n)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+
+	// The card page needs a public id: take them from the lookups' answers.
+	var ids []string
+	lookup := func(i int) (string, string) {
+		return base + "/api/v1/customers/lookup?phone=" + urlEscape(phones[i%len(phones)]), "Bearer " + token
+	}
+	search := func(i int) (string, string) {
+		return base + "/api/v1/customers?limit=20&q=" + urlEscape(names[i%len(names)]), "Bearer " + token
+	}
+	card := func(i int) (string, string) { return base + "/customers/" + ids[i%len(ids)], "cookie:" + session }
+
+	for _, w := range []struct {
+		name string
+		url  func(int) (string, string)
+	}{{"lookup by phone (API)", lookup}, {"name search, 2-word prefix (API)", search}, {"customer card (HTML)", card}} {
+		var p99s []time.Duration
+		for r := 0; r < *rounds; r++ {
+			lat := make([]time.Duration, 0, *n)
+			for i := 0; i < *n; i++ {
+				u, cred := w.url(i + r**n)
+				start := time.Now()
+				body, err := get(ctx, client, u, cred)
+				lat = append(lat, time.Since(start))
+				if err != nil {
+					return fmt.Errorf("%s: %w", w.name, err)
+				}
+				if w.name == "lookup by phone (API)" && len(ids) < 5000 {
+					var c struct {
+						ID string `json:"id"`
+					}
+					if json.Unmarshal(body, &c) == nil && c.ID != "" {
+						ids = append(ids, c.ID)
+					}
+				}
+			}
+			slices.Sort(lat)
+			p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
+			p99s = append(p99s, p99)
+			fmt.Printf("%-34s round %d: p50 %6.2f ms  p99 %6.2f ms\n", w.name, r+1, ms(p50), ms(p99))
+		}
+		slices.Sort(p99s)
+		fmt.Printf("%-34s median p99 over %d rounds of %d: %.2f ms\n", w.name, *rounds, *n, ms(p99s[len(p99s)/2]))
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func urlEscape(s string) string { return strings.NewReplacer(" ", "%20", "+", "%2B").Replace(s) }
+
+func get(ctx context.Context, c *http.Client, url, cred string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if s, ok := strings.CutPrefix(cred, "cookie:"); ok {
+		req.AddCookie(&http.Cookie{Name: "vernost_session", Value: s})
+	} else {
+		req.Header.Set("Authorization", cred)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET %s: %s: %.200s", url, resp.Status, body)
+	}
+	return body, err
+}
+
+// samples picks existing customers' phones (typed as people type them) and
+// two-word name prefixes, from the generator that made the file.
+func samples(rows int, seed int64, n int) (phones, names []string) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 7))
+	want := map[int]bool{}
+	for len(want) < n && len(want) < rows {
+		want[rng.IntN(rows)] = true
+	}
+	g := demo.Generator{Seed: seed}
+	for i := 0; i < rows && len(phones) < len(want); i++ {
+		p := g.Next()
+		if !want[i] {
+			continue
+		}
+		for _, id := range p.Identities {
+			if id.Kind == string(identity.Phone) {
+				phones = append(phones, id.Raw)
+				break
+			}
+		}
+		fam, giv := []rune(textkey.Fold(p.FamilyName)), []rune(textkey.Fold(p.GivenName))
+		names = append(names, string(fam[:min(len(fam), 3)])+" "+string(giv[:min(len(giv), 2)]))
+	}
+	return phones, names
+}
+
+// credentials makes a benchmark admin with an API token and a session.
+func credentials(ctx context.Context, dsn string) (token, session string, err error) {
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		return "", "", err
+	}
+	defer db.Close()
+	clock := vernost.SystemClock{}
+	log, err := audit.New(ctx, db, clock)
+	if err != nil {
+		return "", "", err
+	}
+	defer log.Close()
+	a, err := auth.New(ctx, db, clock, log)
+	if err != nil {
+		return "", "", err
+	}
+	defer a.Close()
+	ctx = vernost.WithActor(ctx, vernost.System)
+	const login, password = "bench-admin", "bench-password-1"
+	u, err := a.UserByLogin(ctx, login)
+	if err != nil {
+		if u, err = a.CreateUser(ctx, auth.NewUser{Login: login, Name: "Benchmark", Password: password, Role: vernost.RoleAdmin}); err != nil {
+			return "", "", err
+		}
+	}
+	if token, _, err = a.CreateToken(ctx, u.ID, "bench", []string{auth.ScopeCustomersRead}); err != nil {
+		return "", "", err
+	}
+	if session, _, _, err = a.Login(ctx, login, password, "127.0.0.1", "bench"); err != nil {
+		return "", "", err
+	}
+	return token, session, nil
+}
+
+// serve starts vernost on a free loopback port and waits until it answers.
+func serve(ctx context.Context, bin, dsn string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin, "serve", "--db", dsn, "--addr", addr)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	go func() { // keep the server's log out of the results, but drain it
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "level=ERROR") {
+				fmt.Fprintln(os.Stderr, "server:", sc.Text())
+			}
+		}
+	}()
+	stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return addr, stop, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop()
+	return "", nil, fmt.Errorf("vernost did not start on %s", addr)
+}
