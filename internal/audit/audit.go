@@ -66,9 +66,10 @@ var actionPattern = regexp.MustCompile(`^[a-z][a-z_]*(\.[a-z][a-z_]*)+$`)
 
 // Log writes and reads the audit log.
 type Log struct {
-	db    *sqldb.DB
-	q     *sqldb.Queries
-	clock vernost.Clock
+	db     *sqldb.DB
+	q      *sqldb.Queries
+	clock  vernost.Clock
+	writer *writer
 }
 
 // New prepares the audit queries on db.
@@ -80,28 +81,36 @@ func New(ctx context.Context, db *sqldb.DB, clock vernost.Clock) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	return &Log{db: db, q: q, clock: clock}, nil
+	l := &Log{db: db, q: q, clock: clock}
+	l.writer = newWriter(l)
+	return l, nil
 }
 
-// Close releases the prepared statements.
-func (l *Log) Close() { l.q.Close() }
+// Close writes what is still queued and releases the prepared statements.
+func (l *Log) Close() {
+	l.writer.close()
+	l.q.Close()
+}
+
+// Flush waits until every entry recorded so far is in the database.
+func (l *Log) Flush(ctx context.Context) error { return l.writer.flush(ctx) }
 
 // Record writes one entry for the actor in ctx. With tx non-nil the entry is
 // written inside tx and commits or rolls back with it; with tx nil it is
-// written in a transaction of its own.
+// queued for the background writer (see writer.go).
 func (l *Log) Record(ctx context.Context, tx *sqldb.Tx, action, objectType, objectID, detail string) error {
 	if !actionPattern.MatchString(action) || len(action) > 64 {
 		return vernost.Invalid("action", "%q is not a dotted verb such as \"user.create\"", action)
 	}
+	e := l.entry(ctx, action, objectType, objectID, detail)
 	if tx == nil {
-		return l.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-			return l.insert(ctx, tx, action, objectType, objectID, detail)
-		})
+		return l.writer.add(e)
 	}
-	return l.insert(ctx, tx, action, objectType, objectID, detail)
+	return l.insertEntry(ctx, tx, e)
 }
 
-func (l *Log) insert(ctx context.Context, tx *sqldb.Tx, action, objectType, objectID, detail string) error {
+// entry builds the row for the actor in ctx, now.
+func (l *Log) entry(ctx context.Context, action, objectType, objectID, detail string) entry {
 	a := vernost.ActorFrom(ctx)
 	name := a.Name
 	if name == "" {
@@ -113,11 +122,15 @@ func (l *Log) insert(ctx context.Context, tx *sqldb.Tx, action, objectType, obje
 	if a.UserID != 0 {
 		actorID = a.UserID
 	}
-	at := l.clock.Now().UTC().Truncate(time.Microsecond)
-	_, err := l.q.Exec(ctx, tx, "insert-entry", at, actorID, clip(name, maxActorName), action,
-		clip(objectType, maxObject), clip(objectID, maxObject), clip(detail, maxDetail), clip(a.IP, maxObject))
+	return entry{at: l.clock.Now().UTC().Truncate(time.Microsecond), actorID: actorID, actorName: clip(name, maxActorName),
+		action: action, objectType: clip(objectType, maxObject), objectID: clip(objectID, maxObject),
+		detail: clip(detail, maxDetail), ip: clip(a.IP, maxObject)}
+}
+
+func (l *Log) insertEntry(ctx context.Context, tx *sqldb.Tx, e entry) error {
+	_, err := l.q.Exec(ctx, tx, "insert-entry", e.at, e.actorID, e.actorName, e.action, e.objectType, e.objectID, e.detail, e.ip)
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+		return fmt.Errorf("audit %s: %w", e.action, err)
 	}
 	return nil
 }
@@ -126,6 +139,9 @@ func (l *Log) insert(ctx context.Context, tx *sqldb.Tx, action, objectType, obje
 // them. To page on, pass the ID of the last entry as the next Before.
 func (l *Log) List(ctx context.Context, f Filter) ([]Entry, error) {
 	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	if err := l.Flush(ctx); err != nil {
 		return nil, err
 	}
 	var out []Entry

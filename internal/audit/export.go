@@ -21,6 +21,9 @@ func (l *Log) Export(ctx context.Context, w io.Writer, f Filter) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if err := l.Flush(ctx); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(exportHeader); err != nil {
 		return fmt.Errorf("audit export: %w", err)

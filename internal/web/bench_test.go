@@ -2,15 +2,12 @@ package web
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/vernost/vernost"
-	"github.com/vernost/vernost/internal/audit"
 	"github.com/vernost/vernost/internal/auth"
 	"github.com/vernost/vernost/internal/sqldb/sqldbtest"
 )
@@ -28,15 +25,9 @@ func newBenchServer(b *testing.B) benchServer {
 	b.Helper()
 	ctx := vernost.WithActor(context.Background(), vernost.System)
 	db := sqldbtest.SQLite(b)
-	log, err := audit.New(ctx, db, vernost.SystemClock{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := auth.New(ctx, db, vernost.SystemClock{}, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := New(Config{}, Deps{DB: db, Auth: svc, Audit: log, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	deps := testDeps(b, db, vernost.SystemClock{})
+	svc := deps.Auth
+	s, err := New(Config{}, deps)
 	if err != nil {
 		b.Fatal(err)
 	}
