@@ -29,8 +29,8 @@ type writer struct {
 
 // entry is one row, with everything taken from the request already.
 type entry struct {
-	at                                                   time.Time
-	actorID                                              any
+	at                                                  time.Time
+	actorID                                             any
 	actorName, action, objectType, objectID, detail, ip string
 }
 
