@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -14,15 +12,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// runChurnCLI runs vernost with args and returns the exit status and output.
-func runChurnCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code = run(context.Background(), env, args)
-	return code, out.String(), errb.String()
-}
 
 // writeChurnCSV writes a labelled file of n customers whose churn depends on
 // tenure and plan, with ids that start with zeros and a few blank charges.
@@ -76,7 +65,7 @@ func TestChurnUsage(t *testing.T) {
 		{[]string{"churn", "score", "--bogus"}, 2, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
-		code, _, stderr := runChurnCLI(t, tt.args...)
+		code, _, stderr := runCLI(t, "", tt.args...)
 		if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.wantCode, tt.wantErr)
 		}
@@ -85,7 +74,7 @@ func TestChurnUsage(t *testing.T) {
 
 func TestChurnEvaluate(t *testing.T) {
 	data := writeChurnCSV(t, 600)
-	code, stdout, stderr := runChurnCLI(t, "churn", "evaluate", "--data", data, "--target", "churned", "--id", "id", "--folds", "3")
+	code, stdout, stderr := runCLI(t, "", "churn", "evaluate", "--data", data, "--target", "churned", "--id", "id", "--folds", "3")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -95,7 +84,7 @@ func TestChurnEvaluate(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr = runChurnCLI(t, "churn", "evaluate", "--data", data, "--target", "churned", "--id", "id", "--folds", "3", "--json")
+	code, stdout, stderr = runCLI(t, "", "churn", "evaluate", "--data", data, "--target", "churned", "--id", "id", "--folds", "3", "--json")
 	if code != 0 {
 		t.Fatalf("--json: exit %d, stderr %q", code, stderr)
 	}
@@ -125,7 +114,7 @@ func TestChurnEvaluate(t *testing.T) {
 func TestChurnTrainAndScore(t *testing.T) {
 	data := writeChurnCSV(t, 400)
 	model := filepath.Join(t.TempDir(), "model.json")
-	code, stdout, stderr := runChurnCLI(t, "churn", "train", "--data", data, "--target", "churned", "--id", "id", "--model", model)
+	code, stdout, stderr := runCLI(t, "", "churn", "train", "--data", data, "--target", "churned", "--id", "id", "--model", model)
 	if code != 0 {
 		t.Fatalf("train: exit %d, stderr %q", code, stderr)
 	}
@@ -136,7 +125,7 @@ func TestChurnTrainAndScore(t *testing.T) {
 	// Score new customers: no label column, an unseen plan, a blank tenure.
 	fresh := writeChurnFile(t, "fresh.csv", "id,tenure,plan,charges\n0007,1,basic,50\n0008,70,gold,30\n0009,,platinum,\n")
 	out := filepath.Join(t.TempDir(), "scores.csv")
-	code, _, stderr = runChurnCLI(t, "churn", "score", "--model", model, "--data", fresh, "--out", out)
+	code, _, stderr = runCLI(t, "", "churn", "score", "--model", model, "--data", fresh, "--out", out)
 	if code != 0 {
 		t.Fatalf("score: exit %d, stderr %q", code, stderr)
 	}
@@ -176,7 +165,7 @@ func TestChurnTrainAndScore(t *testing.T) {
 	}
 
 	// To standard output, with one reason.
-	code, stdout, stderr = runChurnCLI(t, "churn", "score", "--model", model, "--data", fresh, "--top", "1")
+	code, stdout, stderr = runCLI(t, "", "churn", "score", "--model", model, "--data", fresh, "--top", "1")
 	if code != 0 || !strings.HasPrefix(stdout, "id,churn_probability,reason_1,effect_1\n0007,") {
 		t.Errorf("score --top 1: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -190,7 +179,7 @@ func TestChurnBadInput(t *testing.T) {
 	badModel := writeChurnFile(t, "model.json", `{"format":"something else"}`)
 	noTenure := writeChurnFile(t, "notenure.csv", "id,plan,charges\n1,basic,3\n")
 	model := filepath.Join(t.TempDir(), "m.json")
-	if code, _, stderr := runChurnCLI(t, "churn", "train", "--data", good, "--target", "churned", "--id", "id", "--model", model); code != 0 {
+	if code, _, stderr := runCLI(t, "", "churn", "train", "--data", good, "--target", "churned", "--id", "id", "--model", model); code != 0 {
 		t.Fatalf("train: exit %d, %s", code, stderr)
 	}
 	tests := []struct {
@@ -216,7 +205,7 @@ func TestChurnBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runChurnCLI(t, append([]string{"churn"}, tt.args...)...)
+			code, stdout, stderr := runCLI(t, "", append([]string{"churn"}, tt.args...)...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2 (invalid input); stderr %q", code, stderr)
 			}
@@ -234,7 +223,7 @@ func TestChurnBadInput(t *testing.T) {
 // Telco data: 5-fold mean ROC-AUC of at least 0.84.
 func TestChurnEvaluateTelco(t *testing.T) {
 	path := churnTelcoPath(t)
-	code, stdout, stderr := runChurnCLI(t, "churn", "evaluate", "--data", path, "--target", "Churn", "--id", "customerID", "--folds", "5", "--json")
+	code, stdout, stderr := runCLI(t, "", "churn", "evaluate", "--data", path, "--target", "Churn", "--id", "customerID", "--folds", "5", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"math"
@@ -14,15 +12,6 @@ import (
 
 	"github.com/vernost/vernost/internal/analytics/clv"
 )
-
-// runCLVCLI runs vernost with args and stdin and returns the exit status and output.
-func runCLVCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code = run(context.Background(), env, args)
-	return code, out.String(), errb.String()
-}
 
 // cdnowSamplePath finds ../shared/data/cdnow/CDNOW_sample.txt beside the
 // repository, or skips.
@@ -51,7 +40,7 @@ func cdnowSamplePath(t *testing.T) string {
 // Hardie 2013) to the precision they are published with.
 func TestCLVFitJSON(t *testing.T) {
 	path := cdnowSamplePath(t)
-	code, out, errOut := runCLVCLI(t, "", "clv", "fit", "--transactions", path, "--format", "cdnow-sample", "--calibration-end", "1997-09-30", "--json")
+	code, out, errOut := runCLI(t, "", "clv", "fit", "--transactions", path, "--format", "cdnow-sample", "--calibration-end", "1997-09-30", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -92,7 +81,7 @@ func TestCLVFitJSON(t *testing.T) {
 
 func TestCLVFitText(t *testing.T) {
 	path := cdnowSamplePath(t)
-	code, out, errOut := runCLVCLI(t, "", "clv", "fit", "--transactions", path, "--format", "cdnow-sample", "--calibration-end", "1997-09-30", "--model", "paretonbd")
+	code, out, errOut := runCLI(t, "", "clv", "fit", "--transactions", path, "--format", "cdnow-sample", "--calibration-end", "1997-09-30", "--model", "paretonbd")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -109,7 +98,7 @@ func TestCLVFitText(t *testing.T) {
 func TestCLVPredictWritesOneRowPerCustomer(t *testing.T) {
 	path := cdnowSamplePath(t)
 	outFile := filepath.Join(t.TempDir(), "predictions.csv")
-	code, _, errOut := runCLVCLI(t, "", "clv", "predict", "--transactions", path, "--format", "cdnow-sample",
+	code, _, errOut := runCLI(t, "", "clv", "predict", "--transactions", path, "--format", "cdnow-sample",
 		"--calibration-end", "1997-09-30", "--horizon", "39w", "--discount", "0", "--out", outFile)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -151,16 +140,16 @@ func TestCLVReportsBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"clv", "fit", "--transactions", "-"}, tt.args...)
-			code, out, errOut := runCLVCLI(t, tt.stdin, args...)
+			code, out, errOut := runCLI(t, tt.stdin, args...)
 			if code != 2 || !strings.Contains(errOut, tt.want) || strings.Contains(out+errOut, "NaN") {
 				t.Errorf("exit %d, stderr %q; want exit 2 and a message containing %q", code, errOut, tt.want)
 			}
 		})
 	}
-	if code, _, errOut := runCLVCLI(t, "", "clv", "predict", "--transactions", "-", "--horizon", "soon"); code != 2 {
+	if code, _, errOut := runCLI(t, "", "clv", "predict", "--transactions", "-", "--horizon", "soon"); code != 2 {
 		t.Errorf("bad horizon: exit %d (%s), want 2", code, errOut)
 	}
-	if code, _, errOut := runCLVCLI(t, "", "clv"); code != 2 || !strings.Contains(errOut, "usage: vernost clv") {
+	if code, _, errOut := runCLI(t, "", "clv"); code != 2 || !strings.Contains(errOut, "usage: vernost clv") {
 		t.Errorf("no subcommand: exit %d, stderr %q; want 2 and the usage", code, errOut)
 	}
 }

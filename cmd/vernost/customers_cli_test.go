@@ -1,21 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// cli runs the vernost command in-process with its own streams.
+// cli runs vernost with args and no input.
 func cli(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code = run(context.Background(), env, args)
-	return out.String(), errb.String(), code
+	code, stdout, stderr = runCLI(t, "", args...)
+	return stdout, stderr, code
 }
 
 func TestImportExportBackupRoundTrip(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,10 +10,7 @@ import (
 
 func runSimulateCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
-	code = run(context.Background(), env, append([]string{"simulate"}, args...))
-	return code, out.String(), errOut.String()
+	return runCLI(t, "", append([]string{"simulate"}, args...)...)
 }
 
 // simulateExample is the path of an example scenario under docs/scenarios,

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -13,16 +11,6 @@ import (
 
 	"github.com/vernost/vernost/internal/analytics/staffing"
 )
-
-// runStaffingCLI runs vernost with args and stdin, returning the exit status
-// and both outputs.
-func runStaffingCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code = run(context.Background(), env, args)
-	return code, out.String(), errb.String()
-}
 
 func TestStaffingUsage(t *testing.T) {
 	tests := []struct {
@@ -37,7 +25,7 @@ func TestStaffingUsage(t *testing.T) {
 		{[]string{"staffing", "plan", "--bogus"}, 2, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
-		code, _, stderr := runStaffingCLI(t, "", tt.args...)
+		code, _, stderr := runCLI(t, "", tt.args...)
 		if code != tt.code || !strings.Contains(stderr, tt.say) {
 			t.Errorf("vernost %s: exit %d, stderr %q; want exit %d and %q", strings.Join(tt.args, " "), code, stderr, tt.code, tt.say)
 		}
@@ -47,7 +35,7 @@ func TestStaffingUsage(t *testing.T) {
 // TestStaffingErlangCWorkedExample runs the issue's example end to end.
 func TestStaffingErlangCWorkedExample(t *testing.T) {
 	args := []string{"staffing", "erlang-c", "--calls", "100", "--interval", "30m", "--aht", "180s", "--target", "80/20s", "--shrinkage", "0.3"}
-	code, stdout, stderr := runStaffingCLI(t, "", args...)
+	code, stdout, stderr := runCLI(t, "", args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -57,7 +45,7 @@ func TestStaffingErlangCWorkedExample(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr = runStaffingCLI(t, "", append(args, "--json")...)
+	code, stdout, stderr = runCLI(t, "", append(args, "--json")...)
 	if code != 0 {
 		t.Fatalf("--json: exit %d: %s", code, stderr)
 	}
@@ -72,7 +60,7 @@ func TestStaffingErlangCWorkedExample(t *testing.T) {
 }
 
 func TestStaffingErlangA(t *testing.T) {
-	code, stdout, stderr := runStaffingCLI(t, "", "staffing", "erlang-a", "--calls", "100", "--aht", "3m", "--patience", "2m", "--max-abandon", "0.03", "--json")
+	code, stdout, stderr := runCLI(t, "", "staffing", "erlang-a", "--calls", "100", "--aht", "3m", "--patience", "2m", "--max-abandon", "0.03", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -91,7 +79,7 @@ func TestStaffingErlangA(t *testing.T) {
 }
 
 func TestStaffingConcurrency(t *testing.T) {
-	code, stdout, stderr := runStaffingCLI(t, "", "staffing", "erlang-c", "--calls", "120", "--interval", "1h", "--aht", "6m", "--concurrency", "3", "--json")
+	code, stdout, stderr := runCLI(t, "", "staffing", "erlang-c", "--calls", "120", "--interval", "1h", "--aht", "6m", "--concurrency", "3", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -106,7 +94,7 @@ func TestStaffingConcurrency(t *testing.T) {
 }
 
 func TestStaffingAgentsGiven(t *testing.T) {
-	code, stdout, stderr := runStaffingCLI(t, "", "staffing", "erlang-c", "--calls", "100", "--aht", "180s", "--agents", "12")
+	code, stdout, stderr := runCLI(t, "", "staffing", "erlang-c", "--calls", "100", "--aht", "180s", "--agents", "12")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -134,7 +122,7 @@ func TestStaffingBadInput(t *testing.T) {
 		{"stray argument", []string{"erlang-c", "--calls", "100", "--aht", "180s", "extra"}, `unexpected "extra"`},
 	}
 	for _, tt := range tests {
-		code, _, stderr := runStaffingCLI(t, "", append([]string{"staffing"}, tt.args...)...)
+		code, _, stderr := runCLI(t, "", append([]string{"staffing"}, tt.args...)...)
 		if code != 2 || !strings.Contains(stderr, tt.say) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tt.name, code, stderr, tt.say)
 		}
@@ -147,7 +135,7 @@ func TestStaffingPlan(t *testing.T) {
 	if err := os.WriteFile(path, []byte(forecast), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runStaffingCLI(t, "", "staffing", "plan", "--forecast", path, "--aht", "180s", "--shrinkage", "0.3", "--json")
+	code, stdout, stderr := runCLI(t, "", "staffing", "plan", "--forecast", path, "--aht", "180s", "--shrinkage", "0.3", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -167,7 +155,7 @@ func TestStaffingPlan(t *testing.T) {
 	}
 
 	// The same forecast on standard input, as a table.
-	code, stdout, stderr = runStaffingCLI(t, forecast, "staffing", "plan", "--forecast", "-", "--aht", "3m", "--patience", "2m")
+	code, stdout, stderr = runCLI(t, forecast, "staffing", "plan", "--forecast", "-", "--aht", "3m", "--patience", "2m")
 	if code != 0 {
 		t.Fatalf("stdin: exit %d: %s", code, stderr)
 	}
@@ -191,7 +179,7 @@ func TestStaffingPlanErrors(t *testing.T) {
 		{"one row", "start,volume\n09:00,5\n", []string{"--forecast", "-", "--aht", "3m"}, "interval:"},
 	}
 	for _, tt := range tests {
-		code, _, stderr := runStaffingCLI(t, tt.stdin, append([]string{"staffing", "plan"}, tt.args...)...)
+		code, _, stderr := runCLI(t, tt.stdin, append([]string{"staffing", "plan"}, tt.args...)...)
 		if code != 2 || !strings.Contains(stderr, tt.say) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tt.name, code, stderr, tt.say)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"regexp"
@@ -18,16 +17,7 @@ import (
 // VERNOST_DB=dbPath and returns the exit status and output.
 func runUserCLI(t *testing.T, dbPath, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	getenv := func(k string) string {
-		if k == "VERNOST_DB" {
-			return dbPath
-		}
-		return ""
-	}
-	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: getenv}
-	code = run(context.Background(), env, args)
-	return code, out.String(), errb.String()
+	return runCLIEnv(t, map[string]string{"VERNOST_DB": dbPath}, stdin, args...)
 }
 
 // openUserDB opens the CLI's database file for checking what it wrote.
