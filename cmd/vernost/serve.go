@@ -13,6 +13,7 @@ import (
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/auth"
+	"github.com/vernost/vernost/internal/importer"
 	"github.com/vernost/vernost/internal/web"
 )
 
@@ -52,8 +53,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	// Imports still running at shutdown end as failed; running the file
+	// again is safe (it changes nothing already imported).
+	imports, err := importer.NewJobs(ctx, s.db, s.customer, s.audit, s.clock)
+	if err != nil {
+		return err
+	}
+	defer imports.Close()
 	srv, err := web.New(web.Config{BaseURL: *baseURL, SecureCookies: *secure, MetricsToken: *metricsToken},
-		web.Deps{DB: s.db, Auth: authSvc, Audit: s.audit, Customers: s.customer, Clock: s.clock, Logger: logger})
+		web.Deps{DB: s.db, Auth: authSvc, Audit: s.audit, Customers: s.customer, Imports: imports, Clock: s.clock, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,10 @@ type entry struct {
 const (
 	queueSize = 8192
 	batchSize = 1000
+	// linger is how long the writer waits for more entries after the first:
+	// every commit invalidates the page caches of all readers, so under a
+	// stream of lookups fewer, larger commits keep the readers fast.
+	linger = 20 * time.Millisecond
 )
 
 func newWriter(l *Log) *writer {
@@ -66,14 +70,38 @@ func (w *writer) run() {
 			if !ok {
 				return
 			}
-			batch = append(batch[:0], e)
-			batch = w.drain(batch, batchSize)
+			batch = w.gather(append(batch[:0], e))
 			w.writeLogged(batch)
 		case ack := <-w.flushes:
 			w.writeLogged(w.drain(batch[:0], queueSize))
 			close(ack)
 		}
 	}
+}
+
+// gather adds entries arriving within linger, up to batchSize. A flush
+// request or the queue closing ends the wait early: the batch is written
+// and the flush is answered by run on its next turn.
+func (w *writer) gather(batch []entry) []entry {
+	timer := time.NewTimer(linger)
+	defer timer.Stop()
+	for len(batch) < batchSize {
+		select {
+		case e, ok := <-w.pending:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, e)
+		case ack := <-w.flushes:
+			batch = w.drain(batch, queueSize)
+			w.writeLogged(batch)
+			close(ack)
+			return batch[:0]
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
 }
 
 // drain takes what is queued, up to limit entries, without waiting.

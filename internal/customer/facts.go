@@ -38,6 +38,13 @@ func (s *Service) edit(ctx context.Context, publicID, action string, fn func(tx 
 		if err != nil {
 			return err
 		}
+		c, err := s.loadRow(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.Erased {
+			return vernost.Errorf(vernost.EConflict, "customer %s was erased; nothing more is recorded about them", c.PublicID)
+		}
 		if err := fn(tx, id); err != nil {
 			return err
 		}

@@ -182,6 +182,18 @@ func TestEraseRemovesPersonalData(t *testing.T) {
 		if err := f.db.R.QueryRowContext(f.ctx, `SELECT snapshot FROM customer_merges`).Scan(&snapshots); err != nil || strings.Contains(snapshots, "Орлов") {
 			t.Errorf("merge snapshot after erase: %q %v", snapshots, err)
 		}
+		for name, err := range map[string]error{
+			"fact": func() error {
+				_, err := f.svc.AddFact(f.ctx, a.PublicID, customer.FactInput{Text: "новый факт"})
+				return err
+			}(),
+			"note":    f.svc.AddNote(f.ctx, a.PublicID, "заметка"),
+			"consent": f.svc.SetConsent(f.ctx, a.PublicID, customer.ConsentInput{Channel: "sms", Purpose: "marketing", Granted: true, Source: "call"}),
+		} {
+			if vernost.ErrorCode(err) != vernost.EConflict {
+				t.Errorf("%s on an erased card: %v, want conflict", name, err)
+			}
+		}
 		if hits, _ := f.svc.Search(f.ctx, "орлов", 10); len(hits) != 0 {
 			t.Errorf("erased customer still found: %+v", hits)
 		}

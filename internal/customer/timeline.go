@@ -74,15 +74,8 @@ func (s *Service) AddNote(ctx context.Context, publicID, text string) error {
 	if err != nil {
 		return vernost.Invalid("text", "%s", vernost.ErrorMessage(err))
 	}
-	return s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-		id, err := s.resolve(ctx, tx, publicID)
-		if err != nil {
-			return err
-		}
-		if err := s.addEvent(ctx, tx, id, EventNote, EventData{Text: f.Text}); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, "customer.note", "customer", publicID, "")
+	return s.edit(ctx, publicID, "customer.note", func(tx *sqldb.Tx, id int64) error {
+		return s.addEvent(ctx, tx, id, EventNote, EventData{Text: f.Text})
 	})
 }
 

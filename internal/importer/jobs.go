@@ -1,11 +1,8 @@
 package importer
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"embed"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/sqldb"
@@ -323,56 +318,6 @@ func (j *Jobs) heartbeat(ctx context.Context, rowID int64) (stop func()) {
 	return func() { close(quit); <-ended }
 }
 
-// Status returns the job id: live progress while this process runs it,
-// else what the table holds.
-func (j *Jobs) Status(ctx context.Context, id string) (JobStatus, error) {
-	if jb := j.local(id); jb != nil {
-		return jb.snapshot(), nil
-	}
-	rows, err := j.q.Query(ctx, nil, "job-by-public-id", id)
-	if err != nil {
-		return JobStatus{}, sqldb.MapError(err)
-	}
-	sts, err := j.scan(ctx, rows)
-	if err != nil {
-		return JobStatus{}, err
-	}
-	if len(sts) == 0 {
-		return JobStatus{}, vernost.Errorf(vernost.ENotFound, "import %s not found", id)
-	}
-	return sts[0], nil
-}
-
-// List returns the latest jobs, newest first, without their reports.
-func (j *Jobs) List(ctx context.Context, limit int) ([]JobStatus, error) {
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	rows, err := j.q.Query(ctx, nil, "list-jobs", limit)
-	if err != nil {
-		return nil, sqldb.MapError(err)
-	}
-	return j.scan(ctx, rows)
-}
-
-// Rejects writes the CSV of the job's rejected rows: line, reason, then
-// the row as read. It is ready when the job has ended.
-func (j *Jobs) Rejects(ctx context.Context, id string, w io.Writer) error {
-	var status, rejects string
-	err := j.q.QueryRow(ctx, nil, "job-rejects", id).Scan(&status, &rejects)
-	if errors.Is(err, sql.ErrNoRows) {
-		return vernost.Errorf(vernost.ENotFound, "import %s not found", id)
-	}
-	if err != nil {
-		return sqldb.MapError(err)
-	}
-	if status == StatusRunning {
-		return vernost.Errorf(vernost.EConflict, "import %s is still running; its rejected rows are ready when it ends", id)
-	}
-	_, err = io.WriteString(w, rejects)
-	return err
-}
-
 // Wait blocks until the job id, if this process runs it, has ended.
 func (j *Jobs) Wait(id string) {
 	if jb := j.local(id); jb != nil {
@@ -386,115 +331,6 @@ func (j *Jobs) local(id string) *job {
 	return j.running[id]
 }
 
-// scan reads job rows, taking live progress for this process's jobs and
-// failing the stale ones of dead processes.
-func (j *Jobs) scan(ctx context.Context, rows *sql.Rows) ([]JobStatus, error) {
-	defer rows.Close()
-	out := []JobStatus{}
-	type staleJob struct {
-		rowID int64
-		index int
-	}
-	var stale []staleJob
-	for rows.Next() {
-		var st JobStatus
-		var rowID int64
-		var finished, beat sql.NullTime
-		var report string
-		p := &st.Progress
-		if err := rows.Scan(&rowID, &st.ID, &st.FileName, &st.Status, &p.Rows, &p.Created, &p.Updated, &p.Unchanged,
-			&p.Rejected, &p.Bytes, &p.Size, &st.Error, &st.Actor, &st.CreatedAt, &finished, &beat, &report); err != nil {
-			return nil, sqldb.MapError(err)
-		}
-		st.CreatedAt = st.CreatedAt.UTC()
-		if finished.Valid {
-			t := finished.Time.UTC()
-			st.FinishedAt = &t
-		}
-		if report != "" {
-			st.Report = &Report{}
-			if err := json.Unmarshal([]byte(report), st.Report); err != nil {
-				return nil, vernost.Internal(fmt.Errorf("import %s report: %w", st.ID, err))
-			}
-		}
-		if st.Status == StatusRunning {
-			if jb := j.local(st.ID); jb != nil {
-				st = jb.snapshot()
-			} else if j.isStale(beat) {
-				stale = append(stale, staleJob{rowID, len(out)})
-			}
-		}
-		out = append(out, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, sqldb.MapError(err)
-	}
-	rows.Close()
-	for _, s := range stale {
-		now, err := j.fail(ctx, s.rowID)
-		if err != nil {
-			return nil, err
-		}
-		out[s.index].Status, out[s.index].Error, out[s.index].FinishedAt = StatusFailed, interrupted, &now
-	}
-	return out, nil
-}
-
-// failStale marks failed every running job whose heartbeat stopped.
-func (j *Jobs) failStale(ctx context.Context) error {
-	rows, err := j.q.Query(ctx, nil, "running-jobs")
-	if err != nil {
-		return sqldb.MapError(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		var public string
-		var beat sql.NullTime
-		if err := rows.Scan(&id, &public, &beat); err != nil {
-			rows.Close()
-			return sqldb.MapError(err)
-		}
-		if j.local(public) == nil && j.isStale(beat) {
-			ids = append(ids, id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return sqldb.MapError(err)
-	}
-	for _, id := range ids {
-		if _, err := j.fail(ctx, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (j *Jobs) isStale(beat sql.NullTime) bool {
-	return !beat.Valid || j.clock.Now().Sub(beat.Time) > staleAfter
-}
-
-func (j *Jobs) fail(ctx context.Context, rowID int64) (time.Time, error) {
-	now := j.now()
-	_, err := j.write(ctx, "fail-job", rowID, interrupted, now)
-	return now, err
-}
-
-// write runs one statement in a transaction of its own.
-func (j *Jobs) write(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	var res sql.Result
-	err := j.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		res, err = j.q.Exec(ctx, tx, query, args...)
-		return err
-	})
-	return res, err
-}
-
-// now is the clock's time at the precision both databases keep.
-func (j *Jobs) now() time.Time { return j.clock.Now().UTC().Truncate(time.Microsecond) }
-
 // failureMessage is the safe text of why a job failed.
 func failureMessage(err error) string {
 	if errors.Is(err, context.Canceled) {
@@ -504,117 +340,4 @@ func failureMessage(err error) string {
 		return f + ": " + vernost.ErrorMessage(err)
 	}
 	return vernost.ErrorMessage(err)
-}
-
-// cleanFileName keeps the base name of what a browser or a client sent
-// (browsers on Windows send "C:\fakepath\clients.csv"), without control
-// characters, for display.
-func cleanFileName(name string) (string, error) {
-	if !utf8.ValidString(name) {
-		return "", vernost.Invalid("file_name", "is not valid UTF-8 text")
-	}
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, name))
-	switch {
-	case name == "":
-		return "import.csv", nil
-	case utf8.RuneCountInString(name) > 200:
-		return "", vernost.Invalid("file_name", "is longer than 200 characters")
-	}
-	return name, nil
-}
-
-// spool copies r to a temporary file and rewinds it.
-func spool(r io.Reader, name string) (*os.File, int64, error) {
-	f, err := os.CreateTemp("", "vernost-import-*")
-	if err != nil {
-		return nil, 0, fmt.Errorf("store %s: %w", name, err)
-	}
-	n, err := io.Copy(f, r)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		discard(f)
-		return nil, 0, fmt.Errorf("receive %s: %w", name, err)
-	}
-	if n == 0 {
-		discard(f)
-		return nil, 0, vernost.Invalid("file", "%s is empty", name)
-	}
-	return f, n, nil
-}
-
-// precheck opens the file as the import will, so that a file nothing can
-// be taken from is refused at once, then rewinds it.
-func precheck(f *os.File, opt Options) error {
-	if _, err := openSource(f, opt); err != nil {
-		return err
-	}
-	_, err := f.Seek(0, io.SeekStart)
-	return err
-}
-
-func discard(f *os.File) {
-	f.Close()
-	os.Remove(f.Name())
-}
-
-// rejectBuffer keeps the reject CSV in memory up to a limit, so that a file
-// of nothing but bad rows cannot fill the database.
-type rejectBuffer struct {
-	buf     bytes.Buffer
-	limit   int
-	dropped bool
-}
-
-func (b *rejectBuffer) Write(p []byte) (int, error) {
-	if room := b.limit - b.buf.Len(); len(p) > room {
-		b.buf.Write(p[:max(room, 0)])
-		b.dropped = true
-		return len(p), nil
-	}
-	return b.buf.Write(p)
-}
-
-// CSV returns the whole records kept and, if some were left out, a last
-// row saying so.
-func (b *rejectBuffer) CSV() string {
-	data := b.buf.Bytes()
-	end, records := completeRecords(data)
-	data = data[:end]
-	if !b.dropped {
-		return string(data)
-	}
-	var out bytes.Buffer
-	out.Write(data)
-	w := csv.NewWriter(&out)
-	_ = w.Write([]string{"", fmt.Sprintf("only the first %d rejected rows are listed, to keep the list small; the report counts them all", max(records-1, 0))})
-	w.Flush()
-	return out.String()
-}
-
-// completeRecords returns the length of the longest prefix of data that
-// ends a CSV record, and how many records it holds, so that a list cut at
-// its limit has no half row.
-func completeRecords(data []byte) (end, records int) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	for {
-		if _, err := r.Read(); err != nil {
-			return end, records
-		}
-		off := int(r.InputOffset())
-		if off == 0 || data[off-1] != '\n' {
-			return end, records
-		}
-		end, records = off, records+1
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -279,8 +280,18 @@ func TestJobsOfDeadProcesses(t *testing.T) {
 		insert("crashed", StatusRunning, now.Add(-10*time.Minute))
 		insert("elsewhere", StatusRunning, now.Add(-10*time.Second))
 		insert("finished", StatusDone, now.Add(-50*time.Minute))
+		stored := func(id string) string {
+			var status string
+			if err := db.R.QueryRow(`SELECT status FROM import_jobs WHERE public_id = $1`, id).Scan(&status); err != nil {
+				t.Fatal(err)
+			}
+			return status
+		}
 		jobs := e.jobs(t, e.svc)
 		for id, want := range map[string]string{"crashed": StatusFailed, "elsewhere": StatusRunning, "finished": StatusDone} {
+			if got := stored(id); got != want {
+				t.Errorf("%s stored as %s after NewJobs, want %s", id, got, want)
+			}
 			st, err := jobs.Status(e.ctx, id)
 			if err != nil || st.Status != want {
 				t.Errorf("%s: %+v (%v), want %s", id, st, err, want)
@@ -296,9 +307,8 @@ func TestJobsOfDeadProcesses(t *testing.T) {
 				t.Errorf("elsewhere after its heartbeat stopped: %+v, want failed", st)
 			}
 		}
-		var stored string
-		if err := db.R.QueryRow(`SELECT status FROM import_jobs WHERE public_id = 'elsewhere'`).Scan(&stored); err != nil || stored != StatusFailed {
-			t.Errorf("stored status %q (%v), want failed", stored, err)
+		if got := stored("elsewhere"); got != StatusFailed {
+			t.Errorf("elsewhere stored as %s once stale, want failed", got)
 		}
 	})
 }
@@ -372,4 +382,52 @@ func TestCleanFileName(t *testing.T) {
 			t.Errorf("cleanFileName(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
+}
+
+// FuzzRejectBuffer: whatever the rows and the limit, the kept list is
+// valid CSV whose rows are the first rows written, whole.
+func FuzzRejectBuffer(f *testing.F) {
+	f.Add("a,b\n\"c\nd\",e", 7, uint16(40))
+	f.Add("line\x00reason\x00\"quoted\"\x00", 3, uint16(5))
+	f.Add("Иванова, Анна\r\nтекст", 50, uint16(200))
+	f.Fuzz(func(t *testing.T, cell string, rows int, limit uint16) {
+		if rows < 0 || rows > 200 || len(cell) > 1000 {
+			return
+		}
+		written := make([][]string, rows)
+		b := &rejectBuffer{limit: int(limit)}
+		w := csv.NewWriter(b)
+		for i := range written {
+			written[i] = []string{fmt.Sprint(i), cell, strings.Repeat(cell, i%3)}
+			if err := w.Write(written[i]); err != nil {
+				return // not writable as CSV at all (invalid UTF-8 is fine; the writer refuses nothing else)
+			}
+		}
+		w.Flush()
+		r := csv.NewReader(strings.NewReader(b.CSV()))
+		r.FieldsPerRecord = -1
+		got, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("kept list is not CSV: %v\n%q", err, b.CSV())
+		}
+		if b.dropped && len(got) > 0 {
+			got = got[:len(got)-1] // the note
+		}
+		if len(got) > len(written) {
+			t.Fatalf("%d rows kept of %d written", len(got), len(written))
+		}
+		for i, row := range got {
+			want := written[i]
+			// The reader turns \r\n inside quotes into \n, as any reader would.
+			for j := range want {
+				want[j] = strings.ReplaceAll(want[j], "\r\n", "\n")
+			}
+			if !slices.Equal(row, want) {
+				t.Fatalf("row %d = %q, want %q", i, row, want)
+			}
+		}
+		if !b.dropped && len(got) != len(written) {
+			t.Fatalf("nothing dropped but %d of %d rows kept", len(got), len(written))
+		}
+	})
 }

@@ -85,7 +85,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// The one writer gets a large page cache (128 MiB) and checkpoints the
 	// WAL every 64 MiB rather than every 4 MiB: bulk writes then touch
-	// memory, not the file. Readers share the OS cache through mmap.
+	// memory, not the file. Readers get no mmap: every commit invalidates
+	// their caches, and rebuilding pages from a mapping costs more than
+	// re-reading them.
 	w, err := sql.Open("sqlite", dsn("cache_size(-131072)", "wal_autocheckpoint(16384)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -97,7 +99,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn("cache_size(-16384)", "mmap_size(1073741824)")+"&mode=ro")
+	r, err := sql.Open("sqlite", dsn("cache_size(-16384)")+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)

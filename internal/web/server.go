@@ -31,6 +31,7 @@ import (
 	"github.com/vernost/vernost/internal/audit"
 	"github.com/vernost/vernost/internal/auth"
 	"github.com/vernost/vernost/internal/customer"
+	"github.com/vernost/vernost/internal/importer"
 	"github.com/vernost/vernost/internal/sqldb"
 )
 
@@ -61,6 +62,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Audit     *audit.Log
 	Customers *customer.Service
+	Imports   *importer.Jobs
 	Clock     vernost.Clock
 	Logger    *slog.Logger
 }
@@ -71,6 +73,7 @@ type Server struct {
 	db        *sqldb.DB
 	auth      *auth.Service
 	customers *customer.Service
+	imports   *importer.Jobs
 	audit     *audit.Log
 	clock     vernost.Clock
 	log       *slog.Logger
@@ -96,6 +99,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, errors.New("web: Deps.Audit is nil")
 	case deps.Customers == nil:
 		return nil, errors.New("web: Deps.Customers is nil")
+	case deps.Imports == nil:
+		return nil, errors.New("web: Deps.Imports is nil")
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -103,7 +108,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes < 0 {
 		return nil, vernost.Invalid("max_body_bytes", "must be positive, got %d", cfg.MaxBodyBytes)
 	}
-	s := &Server{cfg: cfg, db: deps.DB, auth: deps.Auth, customers: deps.Customers, audit: deps.Audit, clock: deps.Clock, log: deps.Logger}
+	s := &Server{cfg: cfg, db: deps.DB, auth: deps.Auth, customers: deps.Customers, imports: deps.Imports, audit: deps.Audit, clock: deps.Clock, log: deps.Logger}
 	if s.clock == nil {
 		s.clock = vernost.SystemClock{}
 	}

@@ -10,13 +10,10 @@ import (
 	"github.com/vernost/vernost/internal/auth"
 )
 
-// home sends the user to the first section of the menu they may open.
+// home sends every user to the customer search, where the work of a
+// contact center starts.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	id := identityFrom(r.Context())
-	if links := s.nav(r, id.user.Role); len(links) > 0 {
-		return redirect(w, r, links[0].Path)
-	}
-	return s.render(w, r, http.StatusOK, "home", nil)
+	return redirect(w, r, "/customers")
 }
 
 // loginView is the sign-in form.

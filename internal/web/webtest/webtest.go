@@ -24,6 +24,7 @@ import (
 	"github.com/vernost/vernost/internal/audit"
 	"github.com/vernost/vernost/internal/auth"
 	"github.com/vernost/vernost/internal/customer"
+	"github.com/vernost/vernost/internal/importer"
 	"github.com/vernost/vernost/internal/sqldb"
 	"github.com/vernost/vernost/internal/sqldb/sqldbtest"
 	"github.com/vernost/vernost/internal/web"
@@ -42,6 +43,7 @@ type Server struct {
 	Auth      *auth.Service
 	Audit     *audit.Log
 	Customers *customer.Service
+	Imports   *importer.Jobs
 	Web       *web.Server
 	Clock     *vernost.FixedClock
 }
@@ -74,6 +76,11 @@ func StartServerOn(t testing.TB, db *sqldb.DB, cfg web.Config) *Server {
 		t.Fatalf("customer.New: %v", err)
 	}
 	t.Cleanup(customers.Close)
+	imports, err := importer.NewJobs(ctx, db, customers, log, clock)
+	if err != nil {
+		t.Fatalf("importer.NewJobs: %v", err)
+	}
+	t.Cleanup(imports.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
@@ -82,7 +89,7 @@ func StartServerOn(t testing.TB, db *sqldb.DB, cfg web.Config) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = base
 	}
-	ws, err := web.New(cfg, web.Deps{DB: db, Auth: svc, Audit: log, Customers: customers, Clock: clock, Logger: testLogger(t)})
+	ws, err := web.New(cfg, web.Deps{DB: db, Auth: svc, Audit: log, Customers: customers, Imports: imports, Clock: clock, Logger: testLogger(t)})
 	if err != nil {
 		ln.Close()
 		t.Fatalf("web.New: %v", err)
@@ -98,7 +105,7 @@ func StartServerOn(t testing.TB, db *sqldb.DB, cfg web.Config) *Server {
 		defer cancel()
 		_ = hs.Shutdown(ctx)
 	})
-	return &Server{URL: base, DB: db, Auth: svc, Audit: log, Customers: customers, Web: ws, Clock: clock}
+	return &Server{URL: base, DB: db, Auth: svc, Audit: log, Customers: customers, Imports: imports, Web: ws, Clock: clock}
 }
 
 // testLogger shows warnings and errors in the test's output only.
