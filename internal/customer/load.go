@@ -3,6 +3,7 @@ package customer
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -40,15 +41,21 @@ func (s *Service) resolve(ctx context.Context, tx *sqldb.Tx, publicID string) (i
 // loadRow reads the customers row alone.
 func (s *Service) loadRow(ctx context.Context, tx *sqldb.Tx, id int64) (*Customer, error) {
 	c := &Customer{}
+	return c, s.scanRow(s.q.QueryRow(ctx, tx, "customer-by-id", id), c)
+}
+
+// scanRow reads the customers columns (and any extra ones after them) of
+// the customer-by-id and customer-card queries.
+func (s *Service) scanRow(row *sql.Row, c *Customer, extra ...any) error {
 	var birth, erased sql.NullTime
 	var manager sql.NullInt64
 	var managerPID, managerName string
-	err := s.q.QueryRow(ctx, tx, "customer-by-id", id).Scan(&c.ID, &c.PublicID, &c.FamilyName, &c.GivenName,
+	dest := append([]any{&c.ID, &c.PublicID, &c.FamilyName, &c.GivenName,
 		&c.Patronymic, &c.PreferredName, &c.AddressForm, &c.Pronunciation, &birth, &c.Persona,
 		&c.PreferredChannel, &c.Language, &c.TimeZone, &c.QuietFrom, &c.QuietTo, &c.Wish, &manager,
-		&managerPID, &managerName, &c.MergedInto, &erased, &c.Version, &c.CreatedAt, &c.UpdatedAt)
-	if err != nil {
-		return nil, sqldb.MapError(err)
+		&managerPID, &managerName, &c.MergedInto, &erased, &c.Version, &c.CreatedAt, &c.UpdatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return sqldb.MapError(err)
 	}
 	if birth.Valid {
 		c.BirthDate = birth.Time.Format("2006-01-02")
@@ -59,85 +66,125 @@ func (s *Service) loadRow(ctx context.Context, tx *sqldb.Tx, id int64) (*Custome
 	}
 	c.Erased = erased.Valid
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return nil
+}
+
+// load reads the whole card with one statement: the row and, as JSON, the
+// lists attached to it. A phone system's lookup and every card view pay
+// for one round trip instead of six.
+func (s *Service) load(ctx context.Context, tx *sqldb.Tx, id int64) (*Customer, error) {
+	c := &Customer{}
+	var identities, facts, tags, attrs, consents string
+	if err := s.scanRow(s.q.QueryRow(ctx, tx, "customer-card", id), c, &identities, &facts, &tags, &attrs, &consents); err != nil {
+		return nil, err
+	}
+	if err := decodeCard(c, identities, facts, tags, attrs, consents); err != nil {
+		return nil, vernost.Internal(fmt.Errorf("customer %d: %w", id, err))
+	}
 	return c, nil
 }
 
-// load reads the whole card: the row and everything attached to it.
-func (s *Service) load(ctx context.Context, tx *sqldb.Tx, id int64) (*Customer, error) {
-	c, err := s.loadRow(ctx, tx, id)
-	if err != nil {
-		return nil, err
+// decodeCard fills c's lists from the JSON the customer-card query builds.
+// Both dialects are read: SQLite writes booleans as 0/1 and times as
+// "2006-01-02 15:04:05+00:00", PostgreSQL as true/false and RFC 3339.
+func decodeCard(c *Customer, identities, facts, tags, attrs, consents string) error {
+	var ids [][3]string
+	if err := json.Unmarshal([]byte(identities), &ids); err != nil {
+		return fmt.Errorf("identities: %w", err)
 	}
-	if err := s.loadIdentities(ctx, tx, c); err != nil {
-		return nil, err
+	c.Identities = make([]Identity, len(ids))
+	for i, x := range ids {
+		c.Identities[i] = Identity{Kind: identity.Kind(x[0]), Value: x[1], Raw: x[2]}
 	}
-	c.Facts, c.Tags, c.Attributes, c.Consents = []Fact{}, []string{}, map[string]string{}, []Consent{}
-	rows, err := s.q.Query(ctx, tx, "facts-of", id)
-	if err != nil {
-		return nil, sqldb.MapError(err)
+	var fs [][6]json.RawMessage
+	if err := json.Unmarshal([]byte(facts), &fs); err != nil {
+		return fmt.Errorf("facts: %w", err)
 	}
-	for rows.Next() {
-		var f Fact
-		if err := rows.Scan(&f.ID, &f.Kind, &f.Text, &f.Pinned, &f.CreatedBy, &f.CreatedAt); err != nil {
-			rows.Close()
-			return nil, sqldb.MapError(err)
+	c.Facts = make([]Fact, len(fs))
+	for i, x := range fs {
+		f := &c.Facts[i]
+		if err := jsonStrings(x[:3], &f.ID, &f.Kind, &f.Text); err != nil {
+			return err
 		}
-		f.CreatedAt = f.CreatedAt.UTC()
-		c.Facts = append(c.Facts, f)
+		if err := jsonStrings(x[4:5], &f.CreatedBy); err != nil {
+			return err
+		}
+		var err error
+		if f.Pinned, err = jsonBool(x[3]); err != nil {
+			return err
+		}
+		if f.CreatedAt, err = jsonTime(x[5]); err != nil {
+			return err
+		}
 	}
-	rows.Close()
-	if err := s.scanStrings(ctx, tx, "tags-of", id, func(v ...string) { c.Tags = append(c.Tags, v[0]) }, 1); err != nil {
-		return nil, err
+	c.Tags = []string{}
+	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+		return fmt.Errorf("tags: %w", err)
 	}
-	if err := s.scanStrings(ctx, tx, "attributes-of", id, func(v ...string) { c.Attributes[v[0]] = v[1] }, 2); err != nil {
-		return nil, err
+	c.Attributes = map[string]string{}
+	if err := json.Unmarshal([]byte(attrs), &c.Attributes); err != nil {
+		return fmt.Errorf("attributes: %w", err)
 	}
-	rows, err = s.q.Query(ctx, tx, "consents-of", id)
-	if err != nil {
-		return nil, sqldb.MapError(err)
+	var ks [][6]json.RawMessage
+	if err := json.Unmarshal([]byte(consents), &ks); err != nil {
+		return fmt.Errorf("consents: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	c.Consents = []Consent{}
+	for _, x := range ks {
 		var k Consent
-		if err := rows.Scan(&k.Channel, &k.Purpose, &k.Granted, &k.Source, &k.Actor, &k.At); err != nil {
-			return nil, sqldb.MapError(err)
+		if err := jsonStrings(x[:2], &k.Channel, &k.Purpose); err != nil {
+			return err
 		}
-		k.At = k.At.UTC()
+		if err := jsonStrings(x[3:5], &k.Source, &k.Actor); err != nil {
+			return err
+		}
+		var err error
+		if k.Granted, err = jsonBool(x[2]); err != nil {
+			return err
+		}
+		if k.At, err = jsonTime(x[5]); err != nil {
+			return err
+		}
 		// Rows come newest first per channel and purpose: keep the latest.
 		if n := len(c.Consents); n > 0 && c.Consents[n-1].Channel == k.Channel && c.Consents[n-1].Purpose == k.Purpose {
 			continue
 		}
 		c.Consents = append(c.Consents, k)
 	}
-	return c, sqldb.MapError(rows.Err())
+	return nil
 }
 
-func (s *Service) loadIdentities(ctx context.Context, tx *sqldb.Tx, c *Customer) error {
-	c.Identities = []Identity{}
-	return s.scanStrings(ctx, tx, "identities-of", c.ID, func(v ...string) {
-		c.Identities = append(c.Identities, Identity{Kind: identity.Kind(v[0]), Value: v[1], Raw: v[2]})
-	}, 3)
-}
-
-// scanStrings runs a query by customer id whose columns are all text.
-func (s *Service) scanStrings(ctx context.Context, tx *sqldb.Tx, query string, id int64, add func(...string), n int) error {
-	rows, err := s.q.Query(ctx, tx, query, id)
-	if err != nil {
-		return sqldb.MapError(err)
-	}
-	defer rows.Close()
-	vals := make([]string, n)
-	ptrs := make([]any, n)
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return sqldb.MapError(err)
+func jsonStrings(raw []json.RawMessage, dst ...*string) error {
+	for i, r := range raw {
+		if err := json.Unmarshal(r, dst[i]); err != nil {
+			return err
 		}
-		add(vals...)
 	}
-	return sqldb.MapError(rows.Err())
+	return nil
+}
+
+func jsonBool(r json.RawMessage) (bool, error) {
+	switch string(r) {
+	case "true", "1":
+		return true, nil
+	case "false", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean: %s", r)
+}
+
+// jsonTime reads a timestamp as either dialect writes it into JSON.
+func jsonTime(r json.RawMessage) (time.Time, error) {
+	var s string
+	if err := json.Unmarshal(r, &s); err != nil {
+		return time.Time{}, err
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a time: %q", s)
 }
 
 // Get returns the card for publicID (following merges) without auditing;

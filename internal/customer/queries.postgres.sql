@@ -35,3 +35,23 @@ FROM jsonb_array_elements_text($1::jsonb) AS j
 JOIN customers c ON c.id = j::bigint
 LEFT JOIN users u ON u.id = c.manager_id
 WHERE c.merged_into IS NULL AND c.erased_at IS NULL;
+
+-- name: customer-card
+SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.address_form,
+       c.pronunciation, c.birth_date, c.persona, c.preferred_channel, c.language, c.time_zone,
+       c.quiet_from, c.quiet_to, c.wish, c.manager_id, COALESCE(u.public_id, ''), COALESCE(u.name, ''),
+       COALESCE(m.public_id, ''), c.erased_at, c.version, c.created_at, c.updated_at,
+       (SELECT COALESCE(json_agg(json_build_array(kind, value, raw) ORDER BY id), '[]')
+          FROM customer_identities WHERE customer_id = c.id)::text,
+       (SELECT COALESCE(json_agg(json_build_array(public_id, kind, text, pinned, created_by, created_at)
+                                 ORDER BY pinned DESC, id DESC), '[]')
+          FROM customer_facts WHERE customer_id = c.id)::text,
+       (SELECT COALESCE(json_agg(tag ORDER BY tag), '[]') FROM customer_tags WHERE customer_id = c.id)::text,
+       (SELECT COALESCE(json_object_agg(key, value), '{}') FROM customer_attributes WHERE customer_id = c.id)::text,
+       (SELECT COALESCE(json_agg(json_build_array(channel, purpose, granted, source, actor_name, at)
+                                 ORDER BY channel, purpose, at DESC, id DESC), '[]')
+          FROM customer_consents WHERE customer_id = c.id)::text
+FROM customers c
+LEFT JOIN users u ON u.id = c.manager_id
+LEFT JOIN customers m ON m.id = c.merged_into
+WHERE c.id = $1;

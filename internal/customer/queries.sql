@@ -52,9 +52,6 @@ UPDATE customers SET family_name = '', given_name = '', patronymic = '', preferr
     name_key = '', manager_id = NULL, erased_at = $2, updated_at = $2, version = version + 1
 WHERE id = $1;
 
--- name: identities-of
-SELECT kind, value, raw FROM customer_identities WHERE customer_id = $1 ORDER BY id;
-
 -- name: identity-owner
 SELECT i.customer_id, c.public_id, c.family_name, c.given_name, c.patronymic
 FROM customer_identities i JOIN customers c ON c.id = i.customer_id
@@ -69,10 +66,6 @@ DELETE FROM customer_identities WHERE customer_id = $1 AND kind = $2 AND value =
 
 -- name: delete-identities-of
 DELETE FROM customer_identities WHERE customer_id = $1;
-
--- name: facts-of
-SELECT public_id, kind, text, pinned, created_by, created_at FROM customer_facts
-WHERE customer_id = $1 ORDER BY pinned DESC, id DESC;
 
 -- name: insert-fact
 INSERT INTO customer_facts (public_id, customer_id, kind, text, pinned, created_by, created_at)
@@ -90,9 +83,6 @@ DELETE FROM customer_facts WHERE id = $1;
 -- name: delete-facts-of
 DELETE FROM customer_facts WHERE customer_id = $1;
 
--- name: tags-of
-SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag;
-
 -- name: insert-tag
 INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING;
 
@@ -101,9 +91,6 @@ DELETE FROM customer_tags WHERE customer_id = $1 AND tag = $2;
 
 -- name: delete-tags-of
 DELETE FROM customer_tags WHERE customer_id = $1;
-
--- name: attributes-of
-SELECT key, value FROM customer_attributes WHERE customer_id = $1 ORDER BY key;
 
 -- name: set-attribute
 INSERT INTO customer_attributes (customer_id, key, value) VALUES ($1, $2, $3)
@@ -114,10 +101,6 @@ DELETE FROM customer_attributes WHERE customer_id = $1 AND key = $2;
 
 -- name: delete-attributes-of
 DELETE FROM customer_attributes WHERE customer_id = $1;
-
--- name: consents-of
-SELECT channel, purpose, granted, source, actor_name, at FROM customer_consents
-WHERE customer_id = $1 ORDER BY channel, purpose, at DESC, id DESC;
 
 -- name: insert-consent
 INSERT INTO customer_consents (customer_id, channel, purpose, granted, source, actor_name, at)
@@ -278,3 +261,25 @@ FROM json_each($1) AS j
 JOIN customers c ON c.id = j.value
 LEFT JOIN users u ON u.id = c.manager_id
 WHERE c.merged_into IS NULL AND c.erased_at IS NULL;
+
+-- The whole card in one statement: the row, then its lists as JSON arrays
+-- (SQLite's json_group_array; queries.postgres.sql uses json_agg).
+-- name: customer-card
+SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.address_form,
+       c.pronunciation, c.birth_date, c.persona, c.preferred_channel, c.language, c.time_zone,
+       c.quiet_from, c.quiet_to, c.wish, c.manager_id, COALESCE(u.public_id, ''), COALESCE(u.name, ''),
+       COALESCE(m.public_id, ''), c.erased_at, c.version, c.created_at, c.updated_at,
+       (SELECT json_group_array(json_array(kind, value, raw)) FROM
+          (SELECT kind, value, raw FROM customer_identities WHERE customer_id = c.id ORDER BY id)),
+       (SELECT json_group_array(json_array(public_id, kind, text, pinned, created_by, created_at)) FROM
+          (SELECT public_id, kind, text, pinned, created_by, created_at FROM customer_facts
+           WHERE customer_id = c.id ORDER BY pinned DESC, id DESC)),
+       (SELECT json_group_array(tag) FROM (SELECT tag FROM customer_tags WHERE customer_id = c.id ORDER BY tag)),
+       (SELECT json_group_object(key, value) FROM customer_attributes WHERE customer_id = c.id),
+       (SELECT json_group_array(json_array(channel, purpose, granted, source, actor_name, at)) FROM
+          (SELECT channel, purpose, granted, source, actor_name, at FROM customer_consents
+           WHERE customer_id = c.id ORDER BY channel, purpose, at DESC, id DESC))
+FROM customers c
+LEFT JOIN users u ON u.id = c.manager_id
+LEFT JOIN customers m ON m.id = c.merged_into
+WHERE c.id = $1;
