@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/vernost/vernost"
 )
@@ -63,23 +64,37 @@ func (a *agent) inTeam(team int32) bool {
 	return ok
 }
 
-// checkSkills validates a list of skills without changing anything.
+// checkSkills validates a list of skills without changing anything. It
+// allocates nothing unless the list is invalid or long: it runs on every
+// Enqueue.
 func checkSkills(skills []SkillLevel, field string) error {
-	seen := make(map[string]bool, len(skills))
+	var seen map[string]bool // only for long lists (an agent's profile)
+	if len(skills) > 16 {
+		seen = make(map[string]bool, len(skills))
+	}
 	for i, s := range skills {
-		f := fmt.Sprintf("%s[%d]", field, i)
 		if s.Skill == "" {
-			return vernost.Invalid(f+".skill", "is required")
+			return vernost.Invalid(skillField(field, i, "skill"), "is required")
 		}
 		if s.Level < MinLevel || s.Level > MaxLevel {
-			return vernost.Invalid(f+".level", "is %d; want %d to %d", s.Level, MinLevel, MaxLevel)
+			return vernost.Invalid(skillField(field, i, "level"), "is %d; want %d to %d", s.Level, MinLevel, MaxLevel)
 		}
-		if seen[s.Skill] {
-			return vernost.Invalid(f+".skill", "%q is listed twice", s.Skill)
+		twice := false
+		if seen != nil {
+			twice, seen[s.Skill] = seen[s.Skill], true
+		} else {
+			twice = slices.ContainsFunc(skills[:i], func(t SkillLevel) bool { return t.Skill == s.Skill })
 		}
-		seen[s.Skill] = true
+		if twice {
+			return vernost.Invalid(skillField(field, i, "skill"), "%q is listed twice", s.Skill)
+		}
 	}
 	return nil
+}
+
+// skillField names one field of a skill in a list, e.g. "item.skills[2].level".
+func skillField(field string, i int, name string) string {
+	return field + "[" + strconv.Itoa(i) + "]." + name
 }
 
 // internSkills turns checked skills into a sorted requirement list.

@@ -411,6 +411,10 @@ func New(cfg Config) (*Engine, error) { return newEngine(cfg) }
 // of range) returns a *vernost.Error and changes nothing, except that timers
 // due by its time still fire: their decisions are returned with the error,
 // and the log records an Advance in its place, so replay stays exact.
+//
+// The returned slice belongs to the engine and is valid only until the next
+// call to Apply, which reuses it (a routing decision then allocates
+// nothing): copy it, e.g. append(all, ds...), to keep it longer.
 func (e *Engine) Apply(ev Event) ([]Decision, error) { return e.apply(ev) }
 
 // Now is the time of the last event applied; zero before the first.
@@ -420,6 +424,12 @@ func (e *Engine) Now() time.Time {
 	}
 	return timeOf(e.now)
 }
+
+// NextDue returns the time of the earliest pending timer (an offer
+// expiring, a route step timing out, a wrap-up ending), so that a driver
+// with no other event before then can Advance exactly to it; false when no
+// timer is pending. Applying any event at or after that time fires it.
+func (e *Engine) NextDue() (time.Time, bool) { return e.nextDue() }
 
 // Log returns the events applied so far when Config.Record is set.
 // Replaying them on a new engine with the same configuration yields the

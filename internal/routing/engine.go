@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -24,7 +25,7 @@ type Engine struct {
 	started bool  // whether any event has set now
 	seq     uint64
 	log     []Event
-	out     []Decision // decisions of the event being applied
+	out     []Decision // decisions of the event being applied; reused by the next (see Apply)
 
 	agents map[AgentID]*agent
 	items  map[ItemID]*item
@@ -33,16 +34,18 @@ type Engine struct {
 	skills, langs, teams interner
 
 	queues    map[string]*queue
-	byAnchor  anchorIndex // queues and logged-in agents, by what they are indexed under
-	freeAny   []agentSet  // available agents with room, by channel (see freeset.go)
-	freeSkill []agentSet  // the same by skill and level, see skillSet
-	freeTeam  []agentSet  // the same by team, see teamSet
-	setBuf    []*agentSet // scratch for candidateSets
-	singles   [][]*queue  // single-skill queues by skill, channel, level (see singles.go)
-	loggedCnt [][]int32   // logged-in agents by skill, channel, level, language
-	freeCnt   [][]int32   // free agents, the same way
-	keyBuf    []byte      // scratch for queue keys
-	reqBuf    []skillReq  // scratch for effective requirements
+	byAnchor  anchorIndex          // queues and logged-in agents, by what they are indexed under
+	freeAny   []agentSet           // available agents with room, by channel (see freeset.go)
+	freeSkill []agentSet           // the same by skill and level, see skillSet
+	freeTeam  []agentSet           // the same by team, see teamSet
+	setBuf    []*agentSet          // scratch for candidateSets
+	singles   [][]*queue           // single-skill queues by skill, channel, level (see singles.go)
+	loggedCnt [][]int32            // logged-in agents by skill, channel, level, language
+	freeCnt   [][]int32            // free agents, the same way
+	keyBuf    []byte               // scratch for queue keys
+	listBuf   []byte               // scratch for skill list keys
+	lists     map[string]skillList // items' skill lists, shared (see itemskills.go)
+	reqBuf    []skillReq           // scratch for effective requirements
 	nQueued   int
 	nOffered  int
 	nAssigned int
@@ -61,6 +64,7 @@ func newEngine(cfg Config) (*Engine, error) {
 		agents:   make(map[AgentID]*agent),
 		items:    make(map[ItemID]*item),
 		queues:   make(map[string]*queue),
+		lists:    make(map[string]skillList),
 		skills:   newInterner(),
 		langs:    newInterner(),
 		teams:    newInterner(),
@@ -110,20 +114,23 @@ func (e *Engine) apply(ev Event) ([]Decision, error) {
 	if ev == nil {
 		return nil, vernost.Invalid("event", "is nil")
 	}
-	t, err := nanos(ev.When(), "at")
+	at, known := eventTime(ev)
+	if !known {
+		return nil, vernost.Invalid("event", "unknown event type %s", reflect.TypeOf(ev))
+	}
+	t, err := nanos(at, "at")
 	if err != nil {
 		return nil, err
 	}
 	if e.started && t < e.now {
 		return nil, vernost.Invalid("at", "%s is before the engine time %s; time must not go backwards",
-			ev.When().UTC().Format(time.RFC3339Nano), timeOf(e.now).Format(time.RFC3339Nano))
+			at.UTC().Format(time.RFC3339Nano), timeOf(e.now).Format(time.RFC3339Nano))
 	}
 	moved := !e.started || t > e.now
+	e.out = e.out[:0]
 	e.runTimers(t)
 	e.now, e.started = t, true
 	err = e.handle(ev)
-	out := e.out
-	e.out = nil
 	if e.cfg.Record {
 		switch {
 		case err == nil:
@@ -131,10 +138,43 @@ func (e *Engine) apply(ev Event) ([]Decision, error) {
 		case moved:
 			// The failed event still moved time and fired timers; an Advance
 			// reproduces exactly that on replay.
-			e.log = append(e.log, Advance{At: ev.When()})
+			e.log = append(e.log, Advance{At: at})
 		}
 	}
-	return out, err
+	if len(e.out) == 0 {
+		return nil, err
+	}
+	// The engine reuses e.out for the next event (see Apply); the clip makes
+	// a caller's append copy instead of writing into it.
+	return slices.Clip(e.out), err
+}
+
+// eventTime is ev.When() by a type switch: through an interface method call
+// the compiler would assume ev escapes, and every event a caller passes to
+// Apply would be boxed on the heap. Known is false for a type the engine
+// does not handle (a struct embedding an event).
+func eventTime(ev Event) (at time.Time, known bool) {
+	switch ev := ev.(type) {
+	case AgentLogin:
+		return ev.At, true
+	case AgentState:
+		return ev.At, true
+	case Enqueue:
+		return ev.At, true
+	case Accept:
+		return ev.At, true
+	case Reject:
+		return ev.At, true
+	case Complete:
+		return ev.At, true
+	case Cancel:
+		return ev.At, true
+	case Transfer:
+		return ev.At, true
+	case Advance:
+		return ev.At, true
+	}
+	return time.Time{}, false
 }
 
 func (e *Engine) handle(ev Event) error {
@@ -158,7 +198,7 @@ func (e *Engine) handle(ev Event) error {
 	case Advance:
 		return nil // the timers have run
 	}
-	return vernost.Invalid("event", "unknown event type %T", ev)
+	return vernost.Invalid("event", "unknown event type %s", reflect.TypeOf(ev))
 }
 
 func (e *Engine) emit(d Decision) { e.out = append(e.out, d) }
@@ -242,8 +282,9 @@ func (in *interner) id(name string) int32 {
 	return id
 }
 
-// cloneEvent copies the slices and maps of ev, so that the log does not
-// change when the caller reuses them.
+// cloneEvent copies ev, with its slices and maps, so that the log does not
+// change when the caller reuses them. Every case returns its own copy, never
+// ev itself, which would make every event passed to Apply escape.
 func cloneEvent(ev Event) Event {
 	switch ev := ev.(type) {
 	case AgentLogin:
@@ -264,6 +305,18 @@ func cloneEvent(ev Event) Event {
 	case Transfer:
 		ev.To.Skills = slices.Clone(ev.To.Skills)
 		return ev
+	case AgentState:
+		return ev
+	case Accept:
+		return ev
+	case Reject:
+		return ev
+	case Complete:
+		return ev
+	case Cancel:
+		return ev
+	case Advance:
+		return ev
 	}
-	return ev
+	return nil // apply refuses other types before logging
 }

@@ -54,6 +54,9 @@ func TestRefusedEvents(t *testing.T) {
 		{"complete by another agent", Complete{At: sec(10), Item: 4, Agent: 3}, vernost.EConflict, ""},
 		{"complete unknown item", Complete{At: sec(10), Item: 42, Agent: 1}, vernost.ENotFound, ""},
 		{"cancel unknown item", Cancel{At: sec(10), Item: 42}, vernost.ENotFound, ""},
+		{"unknown event type", embeddedAdvance{Advance{At: sec(10)}}, vernost.EInvalid, "event"},
+		{"item skill twice", Enqueue{At: sec(10), Item: call(6, "a:1 b:2 a:3")}, vernost.EInvalid, "item.skills[2].skill"},
+		{"skill twice in a long list", AgentLogin{At: sec(10), Agent: 2, Skills: manySkills(20, 17)}, vernost.EInvalid, "skills[17].skill"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,4 +228,19 @@ func TestReadLogRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// embeddedAdvance satisfies Event by embedding one, but is no event type
+// the engine knows.
+type embeddedAdvance struct{ Advance }
+
+// manySkills lists n distinct skills at level 1, except that skill dup
+// repeats skill 0.
+func manySkills(n, dup int) []SkillLevel {
+	ss := make([]SkillLevel, n)
+	for i := range ss {
+		ss[i] = SkillLevel{Skill: "s" + itoa(i), Level: 1}
+	}
+	ss[dup].Skill = ss[0].Skill
+	return ss
 }

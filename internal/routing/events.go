@@ -50,13 +50,13 @@ func (e *Engine) enqueue(ev Enqueue) error {
 		return err
 	}
 	w := ev.Item
-	w.Skills = slices.Clone(w.Skills)
+	sl := e.itemSkills(w.Skills)
+	w.Skills = sl.spec
 	w.Arrival = timeOf(arrival)
-	it := &item{id: w.ID, spec: w, ch: e.chanIdx[w.Channel], lang: -1, arrival: arrival, hpos: -1}
+	it := &item{id: w.ID, spec: w, ch: e.chanIdx[w.Channel], lang: -1, arrival: arrival, hpos: -1, reqs: sl.reqs}
 	if w.Language != "" {
 		it.lang = e.langs.id(w.Language)
 	}
-	it.reqs = e.internSkills(w.Skills)
 	it.policy = e.policies[w.Policy] // "" is absent: index 0, the default
 	it.key = e.queueKey(w, arrival)
 	e.seq++
@@ -217,8 +217,8 @@ func (e *Engine) transfer(ev Transfer) error {
 	case to.Agent != 0:
 		it.direct = to.Agent
 	case len(to.Skills) > 0:
-		it.spec.Skills = slices.Clone(to.Skills)
-		it.reqs = e.internSkills(to.Skills)
+		sl := e.itemSkills(to.Skills)
+		it.spec.Skills, it.reqs = sl.spec, sl.reqs
 	default:
 		it.spec.Policy = to.Policy
 		it.policy = e.policies[to.Policy]

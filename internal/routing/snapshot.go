@@ -171,11 +171,11 @@ func (e *Engine) restoreItem(s snapItem) error {
 	}
 	it := &item{id: w.ID, spec: w, ch: e.chanIdx[w.Channel], lang: -1, arrival: arrival, hpos: -1,
 		seq: s.Seq, direct: s.Direct, stepDeadline: s.StepDeadline, excluded: s.Excluded}
-	it.spec.Skills = append([]SkillLevel(nil), w.Skills...)
+	sl := e.itemSkills(w.Skills)
+	it.spec.Skills, it.reqs = sl.spec, sl.reqs
 	if w.Language != "" {
 		it.lang = e.langs.id(w.Language)
 	}
-	it.reqs = e.internSkills(w.Skills)
 	it.policy = e.policies[w.Policy]
 	it.key = e.queueKey(w, arrival)
 	if s.Step < 0 || s.Step >= e.routeLen(it) {

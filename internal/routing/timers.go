@@ -1,5 +1,7 @@
 package routing
 
+import "time"
+
 // Timer kinds, in the order timers due at the same instant fire: agents
 // freed by a wrap-up end first, then offer time-outs, then escalations.
 const (
@@ -56,10 +58,15 @@ func (th *timerHeap) push(at int64, kind uint8, id int64) uint64 {
 
 // due pops the next timer at or before t.
 func (th *timerHeap) due(t int64) (timer, bool) {
-	h := th.h
-	if len(h) == 0 || h[0].at > t {
+	if len(th.h) == 0 || th.h[0].at > t {
 		return timer{}, false
 	}
+	return th.pop(), true
+}
+
+// pop removes and returns the first timer; the heap must not be empty.
+func (th *timerHeap) pop() timer {
+	h := th.h
 	top := h[0]
 	last := h[len(h)-1]
 	h = h[:len(h)-1]
@@ -82,7 +89,29 @@ func (th *timerHeap) due(t int64) (timer, bool) {
 		h[i] = last
 	}
 	th.h = h
-	return top, true
+	return top
+}
+
+// owner returns the agent (wrap-up) or item (offer, step) whose live timer
+// tm is, or nil when tm is stale. A stale timer never becomes live again:
+// its owner is gone, has a newer generation, or has left the state the
+// timer was for (each of which also clears the owner's generation).
+func (e *Engine) owner(tm timer) (*agent, *item) {
+	switch tm.kind {
+	case timerWrapUp:
+		if a := e.agents[AgentID(tm.id)]; a != nil && a.wrapTimer == tm.gen && a.status == WrapUp {
+			return a, nil
+		}
+	case timerOffer:
+		if it := e.items[ItemID(tm.id)]; it != nil && it.offerTimer == tm.gen && it.state == Offered {
+			return nil, it
+		}
+	case timerStep:
+		if it := e.items[ItemID(tm.id)]; it != nil && it.stepTimer == tm.gen && it.state != Assigned {
+			return nil, it
+		}
+	}
+	return nil, nil
 }
 
 // runTimers fires every live timer due by t, each at its own time.
@@ -92,32 +121,35 @@ func (e *Engine) runTimers(t int64) {
 		if !ok {
 			return
 		}
+		a, it := e.owner(tm)
+		if a == nil && it == nil {
+			continue
+		}
+		e.now = tm.at
 		switch tm.kind {
 		case timerWrapUp:
-			a := e.agents[AgentID(tm.id)]
-			if a == nil || a.wrapTimer != tm.gen || a.status != WrapUp {
-				continue
-			}
-			e.now = tm.at
 			a.wrapTimer = 0
 			e.emit(Decision{Kind: AgentStatus, At: timeOf(e.now), Agent: a.id, Status: Available, Reason: ReasonWrapUpEnded})
 			e.changeStatus(a, Available)
 		case timerOffer:
-			it := e.items[ItemID(tm.id)]
-			if it == nil || it.offerTimer != tm.gen || it.state != Offered {
-				continue
-			}
-			e.now = tm.at
 			a := it.agent
 			e.emit(Decision{Kind: OfferTimeout, At: timeOf(e.now), Item: it.id, Agent: a.id})
 			e.missed(it, a)
 		case timerStep:
-			it := e.items[ItemID(tm.id)]
-			if it == nil || it.stepTimer != tm.gen || it.state == Assigned {
-				continue
-			}
-			e.now = tm.at
 			e.escalate(it, ReasonTimeout)
 		}
 	}
+}
+
+// nextDue is the time of the earliest live timer. Stale timers met on the
+// way are dropped: they would only be skipped when due.
+func (e *Engine) nextDue() (time.Time, bool) {
+	for len(e.timers.h) > 0 {
+		tm := e.timers.h[0]
+		if a, it := e.owner(tm); a != nil || it != nil {
+			return timeOf(tm.at), true
+		}
+		e.timers.pop()
+	}
+	return time.Time{}, false
 }

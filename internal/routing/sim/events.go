@@ -17,7 +17,8 @@ const (
 	shiftStart             // agent logs in for shift n
 	shiftEnd               // agent logs out at the end of shift n
 	comeBack               // agent returns from away
-	wake                   // an engine timer may be due (offer, step or wrap-up)
+	wake                   // the engine's next timer is due (offer, step or wrap-up); epoch is run.wakeGen
+	wrapEnd                // agent's wrap-up time is over, as the simulator counts it
 )
 
 // event is one entry of the simulation's agenda. Events about a contact

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/routing"
@@ -32,13 +33,13 @@ func (r *run) handle(ev *event) error {
 		r.update(ev.agent, func(a *agentState) { a.away = false })
 		return r.send(routing.AgentState{At: r.at(r.now), Agent: ev.agent, Status: routing.Available})
 	case wake:
-		if ev.contact >= 0 && r.contacts[ev.contact].state >= serving {
-			return nil // the item no longer waits for any timer
+		if !r.wakePending || ev.epoch != r.wakeGen {
+			return nil // superseded by an earlier wake
 		}
-		if ev.agent != 0 {
-			r.endWrapUp(ev.agent)
-		}
+		r.wakePending = false
 		return r.send(routing.Advance{At: r.at(r.now)})
+	case wrapEnd:
+		r.endWrapUp(ev.agent)
 	}
 	return nil
 }
@@ -58,7 +59,6 @@ func (r *run) arrive(q int) error {
 	if qm.patience != nil {
 		r.agenda.push(event{at: r.now + qm.patience.Sample(r.patience), kind: giveUp, contact: i})
 	}
-	r.scheduleStepTimeout(i, c.policy, 0, r.now)
 	return r.send(routing.Enqueue{At: r.at(r.now), Item: routing.WorkItem{
 		ID:       itemID(i),
 		Channel:  qm.channel,
@@ -129,7 +129,6 @@ func (r *run) finish(ev *event) error {
 		c.state, c.queue = waiting, int32(q.transferTo)
 		r.count(c, func(t *tally) { t.transfers++ })
 		r.update(agentID, func(a *agentState) { a.active-- })
-		r.scheduleStepTimeout(ev.contact, c.policy, 0, r.now)
 		return r.send(routing.Transfer{At: r.at(r.now), Item: itemID(ev.contact), To: target})
 	}
 	c.state = closed
@@ -143,7 +142,7 @@ func (r *run) finish(ev *event) error {
 		}
 	})
 	if wrap > 0 {
-		r.agenda.push(event{at: r.now + wrap, kind: wake, contact: -1, agent: agentID})
+		r.agenda.push(event{at: r.now + wrap, kind: wrapEnd, contact: -1, agent: agentID})
 	}
 	return r.send(routing.Complete{At: r.at(r.now), Item: itemID(ev.contact), Agent: agentID})
 }
@@ -193,9 +192,6 @@ func (r *run) decide(d routing.Decision) {
 			c.state, c.agent = waiting, 0
 			c.epoch++
 		}
-	case routing.Escalate:
-		i := contactIndex(d.Item)
-		r.scheduleStepTimeout(i, r.contacts[i].policy, d.Step, max(r.offset(d.At), r.now))
 	case routing.AgentStatus:
 		r.agentStatus(d)
 	}
@@ -218,7 +214,7 @@ func (r *run) offer(d routing.Decision) {
 	case u < a.reject:
 		r.agenda.push(event{at: r.now + a.answerDelay, kind: answer, contact: i, agent: d.Agent, n: 0, epoch: c.epoch})
 	case u < a.reject+a.miss:
-		r.wakeFor(i, max(r.offset(d.Expires), r.now)) // so the time-out fires on time
+		// No answer: the engine's offer time-out will fire (see scheduleWake).
 	default:
 		r.agenda.push(event{at: r.now + a.answerDelay, kind: answer, contact: i, agent: d.Agent, n: 1, epoch: c.epoch})
 	}
@@ -244,17 +240,23 @@ func (r *run) agentStatus(d routing.Decision) {
 	}
 }
 
-// send applies one event to the engine and acts on its decisions.
+// send applies one event to the engine, acts on its decisions and wakes
+// the engine again when its next timer is due.
 func (r *run) send(ev routing.Event) error {
 	r.applied++
+	// The decisions are the engine's until the next Apply; decide only
+	// schedules agenda events, so they are used up before then.
 	decisions, err := r.engine.Apply(ev)
 	for _, d := range decisions {
 		r.decide(d)
 	}
+	r.scheduleWake()
 	if err != nil {
 		// The simulator and the engine disagree about the center: a bug in
-		// one of them, never the scenario's fault.
-		return vernost.Internal(fmt.Errorf("at %s the routing engine rejected %T: %w", clockLabel(r.m.start+r.now), ev, err))
+		// one of them, never the scenario's fault. (reflect.TypeOf, unlike
+		// fmt's %T, does not make ev escape, so events are not boxed on the
+		// heap.)
+		return vernost.Internal(fmt.Errorf("at %s the routing engine rejected %s: %w", clockLabel(r.m.start+r.now), reflect.TypeOf(ev), err))
 	}
 	return nil
 }

@@ -78,6 +78,11 @@ type run struct {
 	lastEnd  time.Duration // when the last contact closed
 	applied  int           // events applied to the engine
 
+	// The agenda's wake for the engine's next timer, see scheduleWake.
+	wakeAt      time.Duration
+	wakeGen     uint32
+	wakePending bool
+
 	// staffedN and busyN are agents staffed and busy now; accounted is the
 	// time up to which their product with time is in the interval tallies.
 	staffedN, busyN int
@@ -208,29 +213,23 @@ func (r *run) scheduleArrival(q int, t time.Duration) {
 	}
 }
 
-// scheduleStepTimeout wakes the engine when the step an item has just
-// entered runs out, so that escalation happens on time even when nothing
-// else is going on.
-func (r *run) scheduleStepTimeout(c int32, policy string, step int, at time.Duration) {
-	steps := r.policySteps(policy)
-	if step+1 >= len(steps) || steps[step].Timeout <= 0 {
-		return // the last step never times out
+// scheduleWake makes the agenda wake the engine when its next timer (an
+// offer time-out, a step time-out, a wrap-up end) is due, so that it fires
+// on time even when nothing else is going on. The engine says when: the
+// simulator keeps no copy of its timer rules. A wake for another time is
+// superseded (its timer fired with another event, went stale, or an earlier
+// one came) and ignored when it comes, so no Advance is sent in vain.
+func (r *run) scheduleWake() {
+	due, ok := r.engine.NextDue()
+	if !ok {
+		r.wakePending = false
+		return
 	}
-	r.wakeFor(c, at+steps[step].Timeout)
-}
-
-// wakeFor schedules an engine timer check on behalf of contact c (or of
-// an agent's wrap-up when c is -1). Extra wakes are harmless: an Advance
-// with nothing due decides nothing.
-func (r *run) wakeFor(c int32, at time.Duration) {
-	r.agenda.push(event{at: at, kind: wake, contact: c})
-}
-
-func (r *run) policySteps(name string) []routing.Step {
-	for _, p := range r.m.config.Policies {
-		if p.Name == name {
-			return p.Steps
-		}
+	at := max(r.offset(due), r.now)
+	if r.wakePending && r.wakeAt == at {
+		return
 	}
-	return r.m.config.Policies[0].Steps
+	r.wakeGen++
+	r.wakeAt, r.wakePending = at, true
+	r.agenda.push(event{at: at, kind: wake, contact: -1, epoch: r.wakeGen})
 }
