@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vernost/vernost/internal/repotest"
 )
 
 // writeChurnCSV writes a labelled file of n customers whose churn depends on
@@ -239,27 +241,7 @@ func TestChurnEvaluateTelco(t *testing.T) {
 	}
 }
 
-// churnTelcoPath finds the Telco file in ../shared/data beside the module
-// root, skipping when it is absent.
+// churnTelcoPath is the public Telco churn file beside the repository.
 func churnTelcoPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory; cannot find ../shared/data")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "telco-churn", "Telco-Customer-Churn.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("reference data %s is absent: %v", path, err)
-	}
-	return path
+	return repotest.SharedData(t, "telco-churn", "Telco-Customer-Churn.csv")
 }

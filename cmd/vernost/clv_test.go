@@ -10,29 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vernost/vernost/internal/repotest"
+
 	"github.com/vernost/vernost/internal/analytics/clv"
 )
 
-// cdnowSamplePath finds ../shared/data/cdnow/CDNOW_sample.txt beside the
-// repository, or skips.
+// cdnowSamplePath is the CDNOW sample beside the repository.
 func cdnowSamplePath(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Skip("no go.mod above the test directory")
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "cdnow", "CDNOW_sample.txt")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("reference data %s is absent", path)
-	}
-	return path
+	return repotest.SharedData(t, "cdnow", "CDNOW_sample.txt")
 }
 
 // TestCLVFitJSON fits the CDNOW sample from the CLI and checks the published

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vernost/vernost/internal/repotest"
 )
 
 func runSimulateCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -13,23 +15,9 @@ func runSimulateCLI(t *testing.T, args ...string) (code int, stdout, stderr stri
 	return runCLI(t, "", append([]string{"simulate"}, args...)...)
 }
 
-// simulateExample is the path of an example scenario under docs/scenarios,
-// found from the repository root (the folder holding go.mod).
+// simulateExample is the path of an example scenario under docs/scenarios.
 func simulateExample(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "docs", "scenarios", name)
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = filepath.Dir(dir)
-	}
+	return repotest.File(t, "docs", "scenarios", name)
 }
 
 func TestSimulateTable(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vernost/vernost/internal/repotest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/vernost/vernost"
@@ -131,22 +133,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Logf("no go.mod above the test; screenshot %s not saved", name)
-			return
-		}
-		dir = parent
-	}
-	out := filepath.Join(dir, "bench", "out")
+	out := repotest.File(t, "bench", "out")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -3,34 +3,15 @@ package churn
 import (
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/vernost/vernost/internal/repotest"
 )
 
-// telcoPath returns the public Telco churn file under shared/data beside the
-// repository, skipping the test when it is absent.
+// telcoPath is the public Telco churn file beside the repository.
 func telcoPath(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory; cannot find ../shared/data")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "telco-churn", "Telco-Customer-Churn.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("reference data %s is absent: %v", path, err)
-	}
-	return path
+	return repotest.SharedData(t, "telco-churn", "Telco-Customer-Churn.csv")
 }
 
 func readTelco(t testing.TB) *Dataset {

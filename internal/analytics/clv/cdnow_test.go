@@ -2,34 +2,15 @@ package clv
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/vernost/vernost/internal/repotest"
 )
 
-// sharedData returns the path of a reference data file under ../shared/data
-// beside the repository, skipping the test when it is absent.
+// sharedData is a reference data file under ../shared/data.
 func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("reference data %s is absent: %v", path, err)
-	}
-	return path
+	return repotest.SharedData(t, rel)
 }
 
 func mustDate(t testing.TB, s string) time.Time {

@@ -5,11 +5,12 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vernost/vernost/internal/repotest"
 
 	"github.com/vernost/vernost"
 )
@@ -377,22 +378,7 @@ func deref(p *float64) any {
 	return *p
 }
 
-// repoFile finds a file by its path from the repository root (the folder
-// holding go.mod), so tests do not depend on the package's depth.
+// repoFile finds a file by its path from the repository root.
 func repoFile(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, rel)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
+	return repotest.File(t, rel)
 }
