@@ -18,6 +18,7 @@ func importRun(ctx context.Context, args []string) error {
 	db := fs.String("db", "bench/out/bench.db", "database: a SQLite path (removed first) or a postgres:// DSN (its tables must not exist)")
 	file := fs.String("file", "bench/out/customers.csv", "file to import")
 	rows := fs.Int("rows", 1_000_000, "rows in the file, for rows/s")
+	batch := fs.String("batch", "", "rows per transaction, passed to vernost import --batch")
 	fs.Parse(args)
 	bin, err := buildVernost(ctx)
 	if err != nil {
@@ -31,7 +32,11 @@ func importRun(ctx context.Context, args []string) error {
 	if out, err := exec.CommandContext(ctx, bin, "migrate", "--db", *db).CombinedOutput(); err != nil {
 		return fmt.Errorf("migrate: %v\n%s", err, out)
 	}
-	cmd := exec.CommandContext(ctx, bin, "import", "customers", "--db", *db, "--quiet", *file)
+	cmdArgs := []string{"import", "customers", "--db", *db, "--quiet"}
+	if *batch != "" {
+		cmdArgs = append(cmdArgs, "--batch", *batch)
+	}
+	cmd := exec.CommandContext(ctx, bin, append(cmdArgs, *file)...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	out, err := cmd.Output()

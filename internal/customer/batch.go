@@ -183,3 +183,7 @@ func (s *Service) record(ctx context.Context, tx *sqldb.Tx, action, publicID, de
 	}
 	return s.audit.Record(ctx, tx, action, "customer", publicID, detail)
 }
+
+// RefreshStatistics lets the database re-plan after a bulk load: a query
+// planned while the tables were small would otherwise stay slow.
+func (s *Service) RefreshStatistics(ctx context.Context) error { return s.db.Analyze(ctx) }

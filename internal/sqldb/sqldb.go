@@ -50,7 +50,20 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	// Queries are prepared once and run millions of times with different
+	// values; a generic plan chosen for one value (a sequential scan where
+	// the value would use an index) must never stick. Custom plans cost a
+	// little planning per execution and are always right.
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	q := u.Query()
+	if q.Get("plan_cache_mode") == "" {
+		q.Set("plan_cache_mode", "force_custom_plan")
+		u.RawQuery = q.Encode()
+	}
+	pool, err := sql.Open("pgx", u.String())
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
@@ -151,6 +164,17 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		return MapError(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// Analyze refreshes the planner's statistics after a bulk change, such as
+// an import, so that the next queries are planned for the data as it is.
+func (db *DB) Analyze(ctx context.Context) error {
+	stmt := "PRAGMA optimize"
+	if db.Dialect == Postgres {
+		stmt = "ANALYZE"
+	}
+	_, err := db.W.ExecContext(ctx, stmt)
+	return err
 }
 
 // Redact returns dsn with any password replaced, for logs and messages.

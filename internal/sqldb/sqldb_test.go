@@ -127,3 +127,19 @@ func TestParseRejectsBadFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyzeAndPlanSettings(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		if err := db.Analyze(ctx); err != nil {
+			t.Fatalf("analyze: %v", err)
+		}
+		if db.Dialect != sqldb.Postgres {
+			return
+		}
+		var mode string
+		if err := db.R.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&mode); err != nil || mode != "force_custom_plan" {
+			t.Errorf("plan_cache_mode = %q (%v), want force_custom_plan", mode, err)
+		}
+	})
+}
