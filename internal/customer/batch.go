@@ -58,7 +58,7 @@ func (s *Service) upsertBatch(ctx context.Context, items []*Valid, opt BatchOpti
 	if !careful {
 		mode.later = &deferred{}
 	}
-	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
+	err := s.db.WithBulkTx(ctx, func(tx *sqldb.Tx) error {
 		if !careful {
 			return s.upsertFast(ctx, cancel, tx, items, mode, out)
 		}

@@ -50,20 +50,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	// Queries are prepared once and run millions of times with different
-	// values; a generic plan chosen for one value (a sequential scan where
-	// the value would use an index) must never stick. Custom plans cost a
-	// little planning per execution and are always right.
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open postgres: %w", err)
-	}
-	q := u.Query()
-	if q.Get("plan_cache_mode") == "" {
-		q.Set("plan_cache_mode", "force_custom_plan")
-		u.RawQuery = q.Encode()
-	}
-	pool, err := sql.Open("pgx", u.String())
+	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
@@ -187,6 +174,23 @@ func Redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// WithBulkTx is WithTx for bulk writes such as an import batch. On
+// PostgreSQL it makes the transaction plan every statement for its actual
+// values: a prepared statement run many times otherwise settles on a
+// generic plan chosen while the tables were still small (a sequential scan
+// of all identities per batch), which stays wrong as they grow. Ordinary
+// requests keep cached plans, which matter for their latency.
+func (db *DB) WithBulkTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if db.Dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // Savepoint runs fn inside a savepoint of tx: if fn fails, only its own

@@ -137,9 +137,15 @@ func TestAnalyzeAndPlanSettings(t *testing.T) {
 		if db.Dialect != sqldb.Postgres {
 			return
 		}
-		var mode string
-		if err := db.R.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&mode); err != nil || mode != "force_custom_plan" {
-			t.Errorf("plan_cache_mode = %q (%v), want force_custom_plan", mode, err)
+		var inside, after string
+		err := db.WithBulkTx(ctx, func(tx *sqldb.Tx) error {
+			return tx.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&inside)
+		})
+		if err != nil || inside != "force_custom_plan" {
+			t.Errorf("plan_cache_mode in a bulk transaction = %q (%v), want force_custom_plan", inside, err)
+		}
+		if err := db.W.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&after); err != nil || after != "auto" {
+			t.Errorf("plan_cache_mode after it = %q (%v), want auto", after, err)
 		}
 	})
 }
