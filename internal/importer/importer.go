@@ -175,11 +175,13 @@ func Run(ctx context.Context, store Store, audit Auditor, r io.Reader, opt Optio
 				b.rows = append(b.rows, row{line: rec.line, raw: rec.raw, valid: v})
 			}
 			if len(b.rows) >= opt.BatchSize && !flush() {
+				readErr <- ctx.Err() // Run may be waiting for it once the batches end
 				return
 			}
 		}
-		if len(b.rows) > 0 || len(b.rejects) > 0 {
-			flush()
+		if (len(b.rows) > 0 || len(b.rejects) > 0) && !flush() {
+			readErr <- ctx.Err()
+			return
 		}
 		readErr <- nil
 	}()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +158,34 @@ func TestImportRejectsUnusableFiles(t *testing.T) {
 		if _, err := importer.Run(ctx, svc, log, strings.NewReader(tc.body), tc.opt); vernost.ErrorCode(err) != vernost.EInvalid {
 			t.Errorf("%s: err %v, want invalid", name, err)
 		}
+	}
+}
+
+// A cancelled import stops with the context's error and never hangs,
+// whichever side notices the cancellation first.
+func TestImportCancelled(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	ctx, svc, log := setup(t, db)
+	var file bytes.Buffer
+	file.WriteString("Фамилия,Телефон\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&file, "Иванов,+7916%07d\n", i)
+	}
+	for _, after := range []int{0, 1, 3} {
+		ctx, cancel := context.WithCancel(ctx)
+		batches := 0
+		opt := importer.Options{BatchSize: 100, Progress: func(importer.Progress) {
+			if batches++; batches == after {
+				cancel()
+			}
+		}}
+		if after == 0 {
+			cancel()
+		}
+		// A hang here is caught by go test's own timeout.
+		if _, err := importer.Run(ctx, svc, log, bytes.NewReader(file.Bytes()), opt); err == nil {
+			t.Errorf("cancelled after %d batches: no error", after)
+		}
+		cancel()
 	}
 }
