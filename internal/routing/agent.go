@@ -39,8 +39,12 @@ type agent struct {
 	inFree []bool
 	nodes  []setNode
 	// elig lists, by channel, the queues whose items this agent may take.
-	// Nil while offline.
+	// Nil while offline. Multi-skill queues join it as the agent finds them,
+	// see discover.
 	elig [][]*queue
+	// seen counts, by channel and skill (position in skills), the
+	// multi-skill queues filed under that skill the agent has looked at.
+	seen []int32
 }
 
 func (a *agent) level(skill int32) int8 {
@@ -117,6 +121,9 @@ func (e *Engine) internSkill(name string) int32 {
 		e.singles = append(e.singles, nil)
 		e.loggedCnt = append(e.loggedCnt, nil)
 		e.freeCnt = append(e.freeCnt, nil)
+	}
+	for len(e.multis) < (int(id)+1)*len(e.channels) {
+		e.multis = append(e.multis, nil)
 	}
 	e.byAnchor.growSkills(int(id) + 1)
 	return id
@@ -249,6 +256,7 @@ func (e *Engine) setProfile(a *agent, ev AgentLogin) {
 // for each of them.
 func (e *Engine) buildEligibility(a *agent) {
 	a.elig = make([][]*queue, len(e.channels))
+	a.seen = make([]int32, len(e.channels)*len(a.skills))
 	consider := func(qs []*queue) {
 		for _, q := range qs {
 			if q.admits(a) {
@@ -258,9 +266,6 @@ func (e *Engine) buildEligibility(a *agent) {
 		}
 	}
 	consider(e.byAnchor.agentQueues[a.id])
-	for _, r := range a.skills {
-		consider(e.byAnchor.skillQueues[r.id])
-	}
 	for _, t := range a.teams {
 		consider(e.byAnchor.teamQueues[t])
 	}
@@ -272,6 +277,9 @@ func (e *Engine) buildEligibility(a *agent) {
 func dropEligibility(elig [][]*queue, emptied []*queue) []*queue {
 	for _, qs := range elig {
 		for _, q := range qs {
+			if q.kind == anchorSkill {
+				continue // not counted, see singles.go
+			}
 			q.loggedIn--
 			if q.loggedIn == 0 {
 				emptied = append(emptied, q)

@@ -40,6 +40,7 @@ type Engine struct {
 	freeTeam  []agentSet           // the same by team, see teamSet
 	setBuf    []*agentSet          // scratch for candidateSets
 	singles   [][]*queue           // single-skill queues by skill, channel, level (see singles.go)
+	multis    [][]*queue           // multi-skill queues by rarest skill and channel (see singles.go)
 	loggedCnt [][]int32            // logged-in agents by skill, channel, level, language
 	freeCnt   [][]int32            // free agents, the same way
 	keyBuf    []byte               // scratch for queue keys

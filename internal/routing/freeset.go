@@ -97,6 +97,9 @@ func (e *Engine) settle(a *agent, touched bool) {
 				e.eachSet(a, c, func(s *agentSet, nd *setNode) { s.unlink(nd) })
 			}
 			if a.elig != nil {
+				if want {
+					e.discover(a, c) // a free agent knows every queue it may serve
+				}
 				for _, q := range a.elig[c] {
 					q.free += d
 				}

@@ -199,10 +199,25 @@ func checkQueues(e *Engine) error {
 				if a.inFree[q.ch] {
 					free++
 				}
-				if listed := slices.Contains(a.elig[q.ch], q); listed == q.single {
-					return fmt.Errorf("agent %d may serve a queue (single %v), listed %v", a.id, q.single, listed)
+				// Single-skill queues are found through singles, multi-skill
+				// ones through elig once discovered, the others through elig.
+				listed := slices.Contains(a.elig[q.ch], q)
+				found := false
+				e.eachSingle(a, q.ch, func(s *queue) { found = found || s == q })
+				switch {
+				case q.single && (listed || !found):
+					return fmt.Errorf("agent %d may serve a single-skill queue: listed %v, found through singles %v", a.id, listed, found)
+				case !q.single && found:
+					return fmt.Errorf("agent %d finds a queue through singles that is not single-skill", a.id)
+				case q.kind == anchorSkill && !q.single && !listed && (a.inFree[q.ch] || !undiscovered(e, a, q)):
+					return fmt.Errorf("agent %d (free %v) may serve a multi-skill queue it neither lists nor has left to discover", a.id, a.inFree[q.ch])
+				case q.kind != anchorSkill && !listed:
+					return fmt.Errorf("agent %d may serve a queue it does not list", a.id)
 				}
 			}
+		}
+		if e.anyLogged(q) != (logged > 0) {
+			return fmt.Errorf("queue says anyone logged in %v; there are %d", e.anyLogged(q), logged)
 		}
 		if logged != e.loggedCount(q) || free != e.freeCount(q) {
 			return fmt.Errorf("queue counts %d logged-in agents, %d free; there are %d, %d", e.loggedCount(q), e.freeCount(q), logged, free)
@@ -224,6 +239,18 @@ func checkQueues(e *Engine) error {
 		}
 	}
 	return nil
+}
+
+// undiscovered reports whether q waits among the multi-skill queues a has
+// not looked at yet.
+func undiscovered(e *Engine, a *agent, q *queue) bool {
+	for i, r := range a.skills {
+		qs := e.multis[e.multiIdx(r.id, q.ch)]
+		if n := a.seen[q.ch*len(a.skills)+i]; slices.Contains(qs[n:], q) {
+			return true
+		}
+	}
+	return false
 }
 
 // timerLive reports whether the heap holds the owner's live timer.

@@ -10,7 +10,7 @@ type anchorKind uint8
 
 const (
 	anchorAny   anchorKind = iota // any agent (speaking the language)
-	anchorSkill                   // agents with skills: indexed under the first required skill
+	anchorSkill                   // agents with skills: indexed under one required skill, see singles.go
 	anchorTeam                    // members of a team
 	anchorAgent                   // one agent: a manager or the person a transfer names
 )
@@ -27,12 +27,12 @@ type queue struct {
 	team  int32      // anchorTeam
 	agent AgentID    // anchorAgent
 
-	anchor int32 // anchorSkill: the required skill it is indexed under
-	single bool  // anchorSkill with one skill: indexed apart, see singles.go
+	single  bool   // anchorSkill with one skill: its counts are sums, see singles.go
+	witness *agent // anchorSkill with several skills: the last agent found who may serve it
 
 	heap     []*item // best first, see item.before
-	loggedIn int     // logged-in agents that may serve this queue (not kept for single)
-	free     int     // of those, available with room on the channel (nor this)
+	loggedIn int     // logged-in agents that may serve this queue (not kept for anchorSkill)
+	free     int     // of those, available with room on the channel (not kept for single)
 
 	// A copy of the head's order and whether anyone missed it, so that an
 	// agent comparing its queues does not load every head item.
@@ -247,30 +247,19 @@ func (e *Engine) register(q *queue) {
 			cands = []*agent{a}
 		}
 	case anchorSkill:
+		// Filed under one skill, not with every agent (see singles.go): the
+		// required skill fewest logged-in agents have, so that few agents
+		// meet it that cannot serve it.
+		pick, _ := e.rarest(e.loggedCnt, q)
 		if q.single {
-			i := e.countIdx(q.reqs[0].id, q.ch, q.reqs[0].level)
+			i := e.countIdx(pick.id, q.ch, pick.level)
 			e.singles[i] = append(e.singles[i], q)
-			return
+		} else {
+			i := e.multiIdx(pick.id, q.ch)
+			e.multis[i] = append(e.multis[i], q)
+			e.fileFree(q)
 		}
-		// Index under the required skill fewest agents have at the level:
-		// the agents to check now are fewer, and any agent admitted later
-		// has that skill.
-		var pick skillReq
-		fewest := -1
-		for _, r := range q.reqs {
-			n := 0
-			for l := r.level; l <= MaxLevel; l++ {
-				n += len(ix.loggedSkill[r.id][l-1])
-			}
-			if fewest < 0 || n < fewest {
-				pick, fewest = r, n
-			}
-		}
-		q.anchor = pick.id
-		ix.skillQueues[q.anchor] = append(ix.skillQueues[q.anchor], q)
-		for l := pick.level; l <= MaxLevel; l++ {
-			e.admit(q, ix.loggedSkill[pick.id][l-1])
-		}
+		return
 	case anchorTeam:
 		ix.teamQueues[q.team] = append(ix.teamQueues[q.team], q)
 		cands = ix.loggedTeam[q.team]
@@ -298,7 +287,6 @@ func (e *Engine) admit(q *queue, as []*agent) {
 // under, so that neither a login nor a new queue scans everything.
 type anchorIndex struct {
 	anyQueues   []*queue
-	skillQueues [][]*queue // by skill id
 	teamQueues  [][]*queue // by team id
 	agentQueues map[AgentID][]*queue
 
@@ -308,8 +296,7 @@ type anchorIndex struct {
 }
 
 func (ix *anchorIndex) growSkills(n int) {
-	for len(ix.skillQueues) < n {
-		ix.skillQueues = append(ix.skillQueues, nil)
+	for len(ix.loggedSkill) < n {
 		ix.loggedSkill = append(ix.loggedSkill, [MaxLevel][]*agent{})
 	}
 }

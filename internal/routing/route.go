@@ -111,7 +111,7 @@ func (e *Engine) place(it *item) {
 			continue
 		}
 		q := e.queueFor(it, st)
-		if it.step < last && !st.KeepIfEmpty && e.loggedCount(q) == 0 {
+		if it.step < last && !st.KeepIfEmpty && !e.anyLogged(q) {
 			e.moveOn(it, ReasonNobodyLoggedIn)
 			continue
 		}
@@ -200,11 +200,12 @@ func (e *Engine) fill(a *agent) {
 				best = q.heap[0]
 			}
 		}
-		for c, qs := range a.elig {
+		for c := range a.elig {
 			if a.load[c] >= a.cap[c] {
 				continue
 			}
-			for _, q := range qs {
+			e.discover(a, c)
+			for _, q := range a.elig[c] {
 				consider(q)
 			}
 			e.eachSingle(a, c, consider)
@@ -272,7 +273,7 @@ func (e *Engine) missed(it *item, a *agent) {
 func (e *Engine) sweep(emptied []*queue) {
 	var its []*item
 	for _, q := range emptied {
-		if e.loggedCount(q) != 0 {
+		if e.anyLogged(q) {
 			continue
 		}
 		for _, it := range q.heap {
