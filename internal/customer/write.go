@@ -248,15 +248,16 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 		return false, err
 	}
 	managerChanged := n.Manager != nil && managerID.Int64 != c.managerID && !(mode.fillOnly && c.managerID != 0)
-	if !managerChanged && c.managerID != 0 {
-		managerID = sql.NullInt64{Int64: c.managerID, Valid: true}
+	oldManager := ""
+	if c.Manager != nil {
+		oldManager = c.Manager.Name
+	}
+	if managerChanged {
+		c.managerID = managerID.Int64
 	}
 	now := s.clock.Now()
 	if len(changes) > 0 || managerChanged {
-		_, err := s.q.Exec(ctx, tx, "update-customer", c.ID, c.FamilyName, c.GivenName, c.Patronymic,
-			c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
-			c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, nameKey(c), now)
-		if err != nil {
+		if err := s.writeRow(ctx, tx, c, now); err != nil {
 			return false, err
 		}
 	}
@@ -271,19 +272,10 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norma
 		}
 	}
 	if managerChanged {
-		if _, err := s.q.Exec(ctx, tx, "close-manager-period", c.ID, now); err != nil {
+		if err := s.switchManager(ctx, tx, c.ID, c.managerID, now); err != nil {
 			return false, err
 		}
-		old := ""
-		if c.Manager != nil {
-			old = c.Manager.Name
-		}
-		if managerID.Valid {
-			if _, err := s.q.Exec(ctx, tx, "open-manager-period", c.ID, managerID.Int64, now); err != nil {
-				return false, err
-			}
-		}
-		if err := s.event(ctx, tx, c.ID, mode, EventManager, EventData{Changes: []Change{{Field: "manager", Old: old, New: managerRef.Name}}}); err != nil {
+		if err := s.event(ctx, tx, c.ID, mode, EventManager, EventData{Changes: []Change{{Field: "manager", Old: oldManager, New: managerRef.Name}}}); err != nil {
 			return false, err
 		}
 	}
@@ -435,7 +427,7 @@ func (s *Service) indexName(ctx context.Context, tx *sqldb.Tx, c *Customer, mode
 	if mode.later == nil {
 		return s.setSearchWords(ctx, tx, c)
 	}
-	mode.later.search = append(mode.later.search, [2]any{c.ID, strings.Join(textkey.IndexWords(c.FamilyName, c.GivenName, c.Patronymic, c.PreferredName), " ")})
+	mode.later.search = append(mode.later.search, [2]any{c.ID, searchWords(c)})
 	return nil
 }
 
@@ -453,13 +445,19 @@ func (s *Service) event(ctx context.Context, tx *sqldb.Tx, customerID int64, mod
 }
 
 func (s *Service) setSearchWords(ctx context.Context, tx *sqldb.Tx, c *Customer) error {
-	words := textkey.IndexWords(c.FamilyName, c.GivenName, c.Patronymic, c.PreferredName)
-	if len(words) == 0 {
+	words := searchWords(c)
+	if words == "" {
 		_, err := s.q.Exec(ctx, tx, "delete-search-words", c.ID)
 		return err
 	}
-	_, err := s.q.Exec(ctx, tx, "set-search-words", c.ID, strings.Join(words, " "))
+	_, err := s.q.Exec(ctx, tx, "set-search-words", c.ID, words)
 	return err
+}
+
+// searchWords is what the name index holds for c: folded name words and
+// their transliterations, space-separated.
+func searchWords(c *Customer) string {
+	return strings.Join(textkey.IndexWords(c.FamilyName, c.GivenName, c.Patronymic, c.PreferredName), " ")
 }
 
 // nameKey is what duplicate detection compares: the folded family and given
