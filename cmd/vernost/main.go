@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"syscall"
 
@@ -49,7 +50,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	os.Exit(run(ctx, env, os.Args[1:]))
+	os.Exit(profiled(os.Getenv("VERNOST_CPUPROFILE"), func() int { return run(ctx, env, os.Args[1:]) }))
 }
 
 // run dispatches to a subcommand and turns its error into an exit status:
@@ -125,4 +126,24 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// profiled runs f, writing a CPU profile of it to path when one is given:
+// the benchmarks in bench/ use it to see where a whole command spends time.
+func profiled(path string, f func() int) int {
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vernost: VERNOST_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintf(os.Stderr, "vernost: VERNOST_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }

@@ -2,12 +2,13 @@ package customer
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"slices"
 
+	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/identity"
-
 	"github.com/vernost/vernost/internal/sqldb"
 )
 
@@ -18,7 +19,7 @@ type BatchResult struct {
 	Err      error // the item's own error; the others are unaffected
 }
 
-// BatchOptions tune UpsertBatch.
+// BatchOptions tune a bulk load.
 type BatchOptions struct {
 	Source string // the import's name on each new card's timeline
 	// Overwrite lets a row replace fields a card already holds. Without it a
@@ -27,70 +28,151 @@ type BatchOptions struct {
 	Overwrite bool
 }
 
-// UpsertBatch stores many validated inputs in one transaction, in order,
-// so that items sharing an identity become one customer; a failing item
-// leaves no trace while the rest are kept. Per-card audit rows are replaced
-// by the one the caller writes for the whole import.
-//
-// Validation happened before, so items rarely fail here: the batch runs
-// first without savepoints (each one makes SQLite's full-text index flush),
-// and only a batch with a failing item is run again, item by item under
-// savepoints.
+// UpsertBatch stores one batch in a transaction of its own; see Loader.
 func (s *Service) UpsertBatch(ctx context.Context, items []*Valid, opt BatchOptions) ([]BatchResult, error) {
-	out, err := s.upsertBatch(ctx, items, opt, false)
-	if errors.Is(err, errItemFailed) {
-		out, err = s.upsertBatch(ctx, items, opt, true)
+	l := s.NewLoader(opt)
+	defer l.Rollback()
+	out, err := l.Upsert(ctx, items)
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return out, l.Commit()
+}
+
+// A Loader stores batches of validated inputs for a bulk load such as an
+// import, in order, so that items sharing an identity become one customer;
+// a failing item leaves no trace while the rest are kept. Per-card audit
+// rows are replaced by the one the caller writes for the whole load.
+//
+// Its transaction spans batches until Commit: every commit writes each
+// index page its rows touched, and with a million cards nearly every row
+// touches its own page of the identity, name and fragment indexes, so a
+// large load commits every few tens of thousands of rows, not every batch.
+// The transaction holds the database's one writer meanwhile.
+type Loader struct {
+	s    *Service
+	mode writeMode
+	tx   *sqldb.Tx
+	rows int // written since the last commit
+
+	ids      []int64               // allocated for new cards, not yet used
+	managers map[string]managerRef // by user public id
+}
+
+type managerRef struct {
+	id  sql.NullInt64
+	err error
+}
+
+// NewLoader starts a bulk load; nothing is written before Upsert.
+func (s *Service) NewLoader(opt BatchOptions) *Loader {
+	mode := writeMode{event: EventImported, source: opt.Source, fillOnly: !opt.Overwrite,
+		sourceJSON: mustJSON(EventData{Source: opt.Source})}
+	return &Loader{s: s, mode: mode, managers: map[string]managerRef{}}
+}
+
+// Pending is how many rows wait for Commit.
+func (l *Loader) Pending() int { return l.rows }
+
+// Commit makes everything upserted so far durable.
+func (l *Loader) Commit() error {
+	if l.tx == nil {
+		return nil
+	}
+	tx := l.tx
+	l.tx, l.rows, l.ids = nil, 0, nil
+	if err := tx.Commit(); err != nil {
+		return sqldb.MapError(err)
+	}
+	return nil
+}
+
+// Rollback forgets everything since the last Commit; after Commit it does
+// nothing, so it can be deferred.
+func (l *Loader) Rollback() {
+	if l.tx != nil {
+		_ = l.tx.Rollback()
+		l.tx, l.rows, l.ids = nil, 0, nil
+	}
+}
+
+// Upsert stores items after those before them. Validation happened before,
+// so items rarely fail here. The batch runs optimistically: new cards are
+// written together, and a row for an existing card runs under a savepoint
+// of its own, so that its failure is its alone. Should the batch's writes
+// fail where a savepoint can undo them (PostgreSQL, where other writers
+// may have taken an identity meanwhile), the batch is run again item by
+// item under savepoints. Any other error is for the load as a whole: the
+// caller rolls it back.
+func (l *Loader) Upsert(ctx context.Context, items []*Valid) ([]BatchResult, error) {
+	if l.tx == nil {
+		tx, err := l.s.db.BeginBulk(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l.tx = tx
+	}
+	// Statements run under a context that cannot be cancelled (a cancellable
+	// one costs the SQLite driver a goroutine per statement); cancellation is
+	// checked between items instead, and the caller rolls back.
+	cancel := ctx
+	ctx = withoutRowAudit(context.WithoutCancel(ctx))
+	out := make([]BatchResult, len(items))
+	undone, err := l.tx.Optimistic(ctx, func() error { return l.fast(ctx, cancel, items, out) })
+	if undone && errors.Is(err, errItemFailed) {
+		l.ids = nil // allocated in what was undone
+		clear(out)
+		err = l.careful(ctx, cancel, items, out)
+	}
+	if err != nil {
+		return nil, sqldb.MapError(err)
+	}
+	l.rows += len(items)
+	return out, nil
 }
 
 // errItemFailed aborts an optimistic batch so that it is redone carefully.
 var errItemFailed = errors.New("an item of the batch failed")
 
-func (s *Service) upsertBatch(ctx context.Context, items []*Valid, opt BatchOptions, careful bool) ([]BatchResult, error) {
-	mode := writeMode{event: EventImported, source: opt.Source, fillOnly: !opt.Overwrite}
-	out := make([]BatchResult, len(items))
-	// Statements run under a context that cannot be cancelled (a cancellable
-	// one costs the SQLite driver a goroutine per statement); cancellation is
-	// checked between items instead, and the transaction rolls back.
-	cancel := ctx
-	ctx = withoutRowAudit(context.WithoutCancel(ctx))
-	if !careful {
-		mode.later = &deferred{}
+func (l *Loader) careful(ctx, cancel context.Context, items []*Valid, out []BatchResult) error {
+	mode := l.mode
+	for i, v := range items {
+		if err := cancel.Err(); err != nil {
+			return err
+		}
+		write := func() error {
+			var err error
+			out[i].PublicID, out[i].Outcome, err = l.s.upsert(ctx, l.tx, v.n, mode)
+			return err
+		}
+		if err := l.tx.Savepoint(ctx, write); err != nil {
+			out[i] = BatchResult{Err: sqldb.MapError(err)}
+		}
 	}
-	err := s.db.WithBulkTx(ctx, func(tx *sqldb.Tx) error {
-		if !careful {
-			return s.upsertFast(ctx, cancel, tx, items, mode, out)
-		}
-		for i, v := range items {
-			if err := cancel.Err(); err != nil {
-				return err
-			}
-			write := func() error {
-				var err error
-				out[i].PublicID, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
-				return err
-			}
-			if err := tx.Savepoint(ctx, write); err != nil {
-				out[i] = BatchResult{Err: sqldb.MapError(err)}
-			}
-		}
-		return nil
-	})
-	return out, err
+	return nil
 }
 
-// upsertFast is the optimistic path: the owners of every identity in the
-// batch are read with one query and kept in a map as new cards claim their
-// identities, new cards are written with one statement each, and their
-// identities, search rows and events wait for the batch's end. A row for a
-// card that already exists takes the ordinary path after the pending
-// writes are flushed, so that it sees them. Any failing row aborts the
-// batch with errItemFailed, to be redone carefully.
-func (s *Service) upsertFast(ctx, cancel context.Context, tx *sqldb.Tx, items []*Valid, mode writeMode, out []BatchResult) error {
+// fast is the optimistic path. The owners of every identity in the batch
+// are read with one query and kept in a map as new cards claim their
+// identities. New cards get ids allocated in advance and wait, with their
+// identities, search rows and events, for multi-row statements at the
+// batch's end. A row for a card that already exists takes the ordinary
+// path after the pending writes are flushed, so that it sees them. Failing
+// pending writes abort the batch with errItemFailed.
+func (l *Loader) fast(ctx, cancel context.Context, items []*Valid, out []BatchResult) error {
+	s, tx := l.s, l.tx
+	mode := l.mode
+	mode.later = &deferred{}
 	owner, err := s.batchOwners(ctx, tx, items)
 	if err != nil {
 		return err
+	}
+	ordinary := func() error {
+		if err := mode.later.flush(ctx, s, tx); err != nil {
+			return errItemFailed
+		}
+		l.ids = nil // an ordinary insert may take the next id itself
+		return nil
 	}
 	for i, v := range items {
 		if err := cancel.Err(); err != nil {
@@ -105,21 +187,39 @@ func (s *Service) upsertFast(ctx, cancel context.Context, tx *sqldb.Tx, items []
 		var cid int64
 		switch len(ids) {
 		case 0:
-			out[i].PublicID, cid, err = s.insert(ctx, tx, v.n, mode)
+			manager := l.manager(ctx, v.n.Manager)
+			if manager.err != nil {
+				out[i].Err = manager.err // nothing written yet: the rest go on
+				continue
+			}
+			if cid, err = l.newID(ctx, mode.later, len(items)-i); err != nil {
+				return err
+			}
+			out[i].PublicID = s.insertLater(ctx, cid, v, manager.id, mode)
 			out[i].Outcome = Created
 		case 1:
-			if mode.later.pending() {
-				if err = mode.later.flush(ctx, s, tx); err != nil {
-					return errItemFailed
-				}
+			if err := ordinary(); err != nil {
+				return err
 			}
 			cid = ids[0]
-			out[i].PublicID, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
+			write := func() error {
+				var err error
+				out[i].PublicID, out[i].Outcome, err = s.upsert(ctx, tx, v.n, mode)
+				return err
+			}
+			if err := tx.Savepoint(ctx, write); err != nil {
+				out[i] = BatchResult{Err: sqldb.MapError(err)}
+				continue
+			}
 		default:
-			return errItemFailed
-		}
-		if err != nil {
-			return errItemFailed
+			// Reading owners writes nothing, so the conflict is this
+			// row's alone.
+			owners, err := s.owners(ctx, tx, v.n.identities)
+			if err != nil {
+				return err
+			}
+			out[i].Err = differentOwners(owners)
+			continue
 		}
 		for _, id := range v.n.identities {
 			owner[identityKey{id.Kind, id.Value}] = cid
@@ -129,6 +229,54 @@ func (s *Service) upsertFast(ctx, cancel context.Context, tx *sqldb.Tx, items []
 		return errItemFailed
 	}
 	return nil
+}
+
+// newID returns an id for a new card, allocating ids for up to want cards
+// when none is left. Allocation reads the table's highest id on SQLite, so
+// pending cards are written first.
+func (l *Loader) newID(ctx context.Context, later *deferred, want int) (int64, error) {
+	if len(l.ids) == 0 {
+		if err := later.flush(ctx, l.s, l.tx); err != nil {
+			return 0, errItemFailed
+		}
+		rows, err := l.s.q.Query(ctx, l.tx, "allocate-customer-ids", want)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return 0, err
+			}
+			l.ids = append(l.ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		if len(l.ids) == 0 {
+			return 0, errors.New("allocate-customer-ids returned no ids")
+		}
+	}
+	id := l.ids[0]
+	l.ids = l.ids[1:]
+	return id, nil
+}
+
+// manager resolves a manager's public id once per load.
+func (l *Loader) manager(ctx context.Context, pid *string) managerRef {
+	if pid == nil || *pid == "" {
+		return managerRef{}
+	}
+	ref, ok := l.managers[*pid]
+	if !ok {
+		ref.id, _, ref.err = l.s.managerID(ctx, l.tx, pid)
+		if ref.err != nil && vernost.ErrorCode(ref.err) != vernost.EInvalid {
+			return ref // a database failure is not remembered
+		}
+		l.managers[*pid] = ref
+	}
+	return ref
 }
 
 type identityKey struct {
@@ -184,6 +332,20 @@ func (s *Service) record(ctx context.Context, tx *sqldb.Tx, action, publicID, de
 	return s.audit.Record(ctx, tx, action, "customer", publicID, detail)
 }
 
-// RefreshStatistics lets the database re-plan after a bulk load: a query
-// planned while the tables were small would otherwise stay slow.
-func (s *Service) RefreshStatistics(ctx context.Context) error { return s.db.Analyze(ctx) }
+// RefreshStatistics tidies up after a bulk load: it compacts the name
+// search index and lets the database re-plan, since a query planned while
+// the tables were small would otherwise stay slow. It takes seconds at a
+// million cards.
+func (s *Service) RefreshStatistics(ctx context.Context) error {
+	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
+		rows, err := s.q.Query(ctx, tx, "compact-search-index")
+		if err != nil {
+			return err
+		}
+		return rows.Close()
+	})
+	if err != nil {
+		return err
+	}
+	return s.db.Analyze(ctx)
+}

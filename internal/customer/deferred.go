@@ -4,33 +4,71 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/sqldb"
 )
 
-// deferred collects the identities of new cards, the search-index rows and
-// the timeline events of a batch so that each kind is written by one
-// statement at the end: a statement per row is what an import spends its
-// time on, and SQLite's full-text index flushes its pending rows to disk at
-// every statement that follows a change to it.
+// deferred collects what a batch's new cards consist of, so that each kind
+// is written with multi-row statements at the batch's end: a statement per
+// row is what a load would otherwise spend its time on.
 type deferred struct {
-	identities [][5]any // customer id, kind, value, raw, fragment
-	search     [][2]any // customer id, words
-	events     [][3]any // customer id, kind, data (JSON text)
+	customers  []any // customerColumns per card
+	managers   []any // managerColumns per card with a manager
+	identities []any // identityColumns per identity
+	extras     []pendingCard
+	events     []any    // eventColumns per event
+	search     [][2]any // customer id, words: one JSON statement, see flush
 }
 
-func (d *deferred) pending() bool { return len(d.identities)+len(d.search)+len(d.events) > 0 }
+// pendingCard is a new card whose tags, attributes and facts are written
+// after the card itself, by the ordinary statements: files rarely carry
+// them.
+type pendingCard struct {
+	c *Customer
+	n *normalized
+}
 
+var (
+	customerInsert = &sqldb.Insert{Table: "customers", Rows: 100, Columns: []string{
+		"id", "public_id", "family_name", "given_name", "patronymic", "preferred_name", "address_form",
+		"pronunciation", "birth_date", "persona", "preferred_channel", "language", "time_zone",
+		"quiet_from", "quiet_to", "wish", "manager_id", "name_key", "created_at", "updated_at"}}
+	managerInsert  = &sqldb.Insert{Table: "customer_managers", Rows: 200, Columns: []string{"customer_id", "user_id", "from_at"}}
+	identityInsert = &sqldb.Insert{Table: "customer_identities", Rows: 200, Columns: []string{
+		"customer_id", "kind", "value", "raw", "fragment", "created_at"}}
+	eventInsert = &sqldb.Insert{Table: "customer_events", Rows: 200, Columns: []string{
+		"customer_id", "at", "actor_name", "kind", "data"}}
+)
+
+func (d *deferred) pending() bool {
+	return len(d.customers)+len(d.identities)+len(d.search)+len(d.events) > 0
+}
+
+// flush writes everything pending: cards before what refers to them, the
+// search rows last. SQLite's full-text index writes a segment at every
+// statement that follows a change to it, so all of a batch's search rows
+// go in one statement, and nothing else comes between them and the next
+// batch.
 func (d *deferred) flush(ctx context.Context, s *Service, tx *sqldb.Tx) error {
-	if len(d.identities) > 0 {
-		b, err := json.Marshal(d.identities)
-		if err != nil {
+	for _, w := range []struct {
+		ins    *sqldb.Insert
+		values *[]any
+	}{{customerInsert, &d.customers}, {managerInsert, &d.managers}, {identityInsert, &d.identities}} {
+		if err := tx.InsertRows(ctx, w.ins, *w.values); err != nil {
 			return err
 		}
-		if _, err := s.q.Exec(ctx, tx, "insert-identities-batch", string(b), s.clock.Now()); err != nil {
+		*w.values = (*w.values)[:0]
+	}
+	mode := writeMode{later: d} // extras' events join the pending ones
+	for _, p := range d.extras {
+		if _, err := s.attach(ctx, tx, p.c, p.n, true, mode); err != nil {
 			return err
 		}
 	}
+	d.extras = d.extras[:0]
+	if err := tx.InsertRows(ctx, eventInsert, d.events); err != nil {
+		return err
+	}
+	d.events = d.events[:0]
 	if len(d.search) > 0 {
 		b, err := json.Marshal(d.search)
 		if err != nil {
@@ -39,16 +77,7 @@ func (d *deferred) flush(ctx context.Context, s *Service, tx *sqldb.Tx) error {
 		if _, err := s.q.Exec(ctx, tx, "insert-search-words-batch", string(b)); err != nil {
 			return err
 		}
+		d.search = d.search[:0]
 	}
-	if len(d.events) > 0 {
-		b, err := json.Marshal(d.events)
-		if err != nil {
-			return err
-		}
-		if _, err := s.q.Exec(ctx, tx, "insert-events-batch", string(b), s.clock.Now(), vernost.ActorFrom(ctx).Name); err != nil {
-			return err
-		}
-	}
-	d.identities, d.search, d.events = d.identities[:0], d.search[:0], d.events[:0]
 	return nil
 }

@@ -14,17 +14,9 @@ INSERT INTO customer_search (customer_id, words)
 SELECT (e ->> 0)::bigint, to_tsvector('simple', e ->> 1) FROM jsonb_array_elements($1::jsonb) AS e
 ON CONFLICT (customer_id) DO UPDATE SET words = excluded.words;
 
--- name: insert-events-batch
-INSERT INTO customer_events (customer_id, at, actor_name, kind, data)
-SELECT (e ->> 0)::bigint, $2, $3, e ->> 1, e ->> 2 FROM jsonb_array_elements($1::jsonb) AS e;
-
 -- name: identity-owners-batch
 SELECT i.kind, i.value, i.customer_id FROM jsonb_array_elements($1::jsonb) AS e
 JOIN customer_identities i ON i.kind = e ->> 0 AND i.value = e ->> 1;
-
--- name: insert-identities-batch
-INSERT INTO customer_identities (customer_id, kind, value, raw, fragment, created_at)
-SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2, e ->> 3, e ->> 4, $2 FROM jsonb_array_elements($1::jsonb) AS e;
 
 -- name: customer-summaries-batch
 SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.birth_date,
@@ -55,3 +47,10 @@ FROM customers c
 LEFT JOIN users u ON u.id = c.manager_id
 LEFT JOIN customers m ON m.id = c.merged_into
 WHERE c.id = $1;
+
+-- name: allocate-customer-ids
+SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, $1);
+
+-- name: compact-search-index
+-- Moves the GIN index's pending entries into the index proper.
+SELECT gin_clean_pending_list('customer_search_words'::regclass);

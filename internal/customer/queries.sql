@@ -238,19 +238,9 @@ WHERE survivor_id = $1 OR absorbed_id = $1;
 INSERT OR REPLACE INTO customer_search (rowid, words)
 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1);
 
--- name: insert-events-batch
-INSERT INTO customer_events (customer_id, at, actor_name, kind, data)
-SELECT json_extract(value, '$[0]'), $2, $3, json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each($1);
-
 -- name: identity-owners-batch
 SELECT i.kind, i.value, i.customer_id FROM json_each($1) AS j
 JOIN customer_identities i ON i.kind = json_extract(j.value, '$[0]') AND i.value = json_extract(j.value, '$[1]');
-
--- name: insert-identities-batch
-INSERT INTO customer_identities (customer_id, kind, value, raw, fragment, created_at)
-SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-       json_extract(value, '$[3]'), json_extract(value, '$[4]'), $2
-FROM json_each($1);
 
 -- name: customer-summaries-batch
 SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.birth_date,
@@ -283,3 +273,16 @@ FROM customers c
 LEFT JOIN users u ON u.id = c.manager_id
 LEFT JOIN customers m ON m.id = c.merged_into
 WHERE c.id = $1;
+
+-- name: allocate-customer-ids
+-- Ids for a bulk load's new cards, taken before the cards are written. The
+-- loader holds the only write transaction and writes the cards before it
+-- allocates again.
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+SELECT (SELECT COALESCE(max(id), 0) FROM customers) + i FROM n;
+
+-- name: compact-search-index
+-- Merges the full-text index's segments into one: a load writes a segment
+-- per batch, and a query reads every segment (at a million cards a
+-- two-word prefix query ran 4 times faster after it).
+INSERT INTO customer_search (customer_search) VALUES ('optimize');

@@ -29,6 +29,7 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	if err != nil {
 		t.Fatalf("audit: %v", err)
 	}
+	t.Cleanup(log.Close) // before the database closes: cleanups run last first
 	svc, err := customer.New(ctx, db, clock, log, customer.Config{})
 	if err != nil {
 		t.Fatalf("customer service: %v", err)

@@ -92,8 +92,16 @@ type Validator struct {
 	attrs    map[string]AttributeDef
 }
 
-// Valid is an input that passed validation, ready to store.
-type Valid struct{ n *normalized }
+// Valid is an input that passed validation, ready to store, with what it
+// makes if it is new prepared in advance: a bulk load validates on one core
+// while it writes on the other.
+type Valid struct {
+	n         *normalized
+	card      *Customer // the new card, without its id
+	nameKey   string
+	words     string   // for the name search index
+	fragments []string // per identity
+}
 
 // NewValidator loads the rules.
 func (s *Service) NewValidator(ctx context.Context) (*Validator, error) {
@@ -110,7 +118,13 @@ func (v *Validator) Check(in Input) (*Valid, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Valid{n: n}, nil
+	c := newCard(n)
+	out := &Valid{n: n, card: c, nameKey: nameKey(c), words: searchWords(c), fragments: make([]string, len(n.identities))}
+	for i, id := range n.identities {
+		out.fragments[i] = fragment(id)
+		c.Identities = append(c.Identities, Identity{Kind: id.Kind, Value: id.Value, Raw: id.Raw})
+	}
+	return out, nil
 }
 
 // HasIdentity reports whether the input carries at least one identity.
@@ -160,6 +174,8 @@ type writeMode struct {
 	source   string
 	fillOnly bool
 	later    *deferred // when set, search rows and events wait for the batch's end
+
+	sourceJSON string // EventData{Source: source} encoded, for insertLater
 }
 
 // upsert stores n as a new customer or, when its identities are known,
@@ -185,18 +201,19 @@ func (s *Service) upsert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode 
 		}
 		return c.PublicID, Updated, nil
 	}
-	return "", "", &vernost.Error{Code: vernost.EConflict, Field: "identities",
+	return "", "", differentOwners(owners)
+}
+
+// differentOwners is the error for an input whose identities belong to
+// several customers.
+func differentOwners(owners []owner) error {
+	return &vernost.Error{Code: vernost.EConflict, Field: "identities",
 		Message: fmt.Sprintf("the identities belong to different customers: %s and %s; merge them first", owners[0], owners[1])}
 }
 
 // insert creates the record and everything attached to it.
 func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode writeMode) (string, int64, error) {
-	c := &Customer{PublicID: vernost.PublicID(), AddressForm: "formal", Persona: "standard", Language: "ru"}
-	for _, f := range scalars {
-		if p := *f.input(&n.Input); p != nil && (*p != "" || f.name != "address_form" && f.name != "persona" && f.name != "language") {
-			*f.card(c) = *p
-		}
-	}
+	c := newCard(n)
 	managerID, _, err := s.managerID(ctx, tx, n.Manager)
 	if err != nil {
 		return "", 0, err
@@ -219,11 +236,47 @@ func (s *Service) insert(ctx context.Context, tx *sqldb.Tx, n *normalized, mode 
 	if err := s.event(ctx, tx, c.ID, mode, mode.event, EventData{Source: mode.source}); err != nil {
 		return "", 0, err
 	}
-	c.Identities, c.Tags, c.Attributes = []Identity{}, []string{}, map[string]string{}
 	if _, err := s.attach(ctx, tx, c, n, true, mode); err != nil {
 		return "", 0, err
 	}
 	return c.PublicID, c.ID, s.record(ctx, tx, "customer.create", c.PublicID, mode.source)
+}
+
+// newCard is the card n describes, before it is stored.
+func newCard(n *normalized) *Customer {
+	c := &Customer{PublicID: vernost.PublicID(), AddressForm: "formal", Persona: "standard", Language: "ru",
+		Identities: []Identity{}, Tags: []string{}, Attributes: map[string]string{}}
+	for _, f := range scalars {
+		if p := *f.input(&n.Input); p != nil && (*p != "" || f.name != "address_form" && f.name != "persona" && f.name != "language") {
+			*f.card(c) = *p
+		}
+	}
+	return c
+}
+
+// insertLater is insert for a bulk load: the card v prepared, with the id
+// allocated for it, and everything attached wait in mode.later for the
+// batch's multi-row statements. It returns the card's public id.
+func (s *Service) insertLater(ctx context.Context, id int64, v *Valid, managerID sql.NullInt64, mode writeMode) string {
+	card := *v.card // v stays as it was, should the batch be redone
+	c, n, d := &card, v.n, mode.later
+	c.ID = id
+	now := s.clock.Now()
+	d.customers = append(d.customers, c.ID, c.PublicID, c.FamilyName, c.GivenName, c.Patronymic,
+		c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
+		c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, v.nameKey, now, now)
+	if managerID.Valid {
+		d.managers = append(d.managers, c.ID, managerID.Int64, now)
+	}
+	for i, id := range n.identities {
+		d.identities = append(d.identities, c.ID, string(id.Kind), id.Value, id.Raw, v.fragments[i], now)
+	}
+	if len(n.Tags)+len(n.Attributes)+len(n.Facts)+len(n.Consents) > 0 {
+		d.extras = append(d.extras, pendingCard{c, n})
+	}
+	d.events = append(d.events, c.ID, now, vernost.ActorFrom(ctx).Name, mode.event, mode.sourceJSON)
+	d.search = append(d.search, [2]any{c.ID, v.words})
+	return c.PublicID
 }
 
 // apply changes the loaded card c with n, writing one timeline event per
@@ -316,12 +369,6 @@ func (s *Service) attach(ctx context.Context, tx *sqldb.Tx, c *Customer, n *norm
 				return false, &vernost.Error{Code: vernost.EConflict, Field: string(id.Kind),
 					Message: fmt.Sprintf("%s %s already belongs to customer %s", id.Kind, id.Value, owners[0])}
 			}
-		}
-		if isNew && mode.later != nil {
-			mode.later.identities = append(mode.later.identities, [5]any{c.ID, string(id.Kind), id.Value, id.Raw, fragment(id)})
-			c.Identities = append(c.Identities, Identity{Kind: id.Kind, Value: id.Value, Raw: id.Raw})
-			changed = true
-			continue
 		}
 		if _, err := s.q.Exec(ctx, tx, "insert-identity", c.ID, string(id.Kind), id.Value, id.Raw, fragment(id), now); err != nil {
 			if sqldb.IsConflict(err) {
@@ -436,12 +483,17 @@ func (s *Service) event(ctx context.Context, tx *sqldb.Tx, customerID int64, mod
 	if mode.later == nil {
 		return s.addEvent(ctx, tx, customerID, kind, data)
 	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	mode.later.events = append(mode.later.events, [3]any{customerID, kind, string(b)})
+	mode.later.events = append(mode.later.events, customerID, s.clock.Now(), vernost.ActorFrom(ctx).Name, kind, mustJSON(data))
 	return nil
+}
+
+// mustJSON encodes event data, which is plain values and always encodes.
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("customer: event data: " + err.Error())
+	}
+	return string(b)
 }
 
 func (s *Service) setSearchWords(ctx context.Context, tx *sqldb.Tx, c *Customer) error {

@@ -30,9 +30,9 @@ type Options struct {
 	Source         string            // the file's name, shown on timelines and in the audit log
 	Overwrite      bool              // rows replace fields a card already holds (default: fill blanks only)
 	ExternalSystem string            // system of external ids without a "system:" prefix; default "import"
-	BatchSize      int               // rows per transaction; default 2000
+	BatchSize      int               // rows per transaction; default 50,000 (see Loader)
 	Rejects        io.Writer         // optional CSV of rejected rows: line, reason, then the row as read
-	Progress       func(Progress)    // optional, called after every batch
+	Progress       func(Progress)    // optional, called after every commit, outside the transaction
 	Size           int64             // the file's size if known, for progress
 }
 
@@ -69,9 +69,20 @@ const maxRejectsKept = 1000
 // Store is what an import needs of the customer service.
 type Store interface {
 	NewValidator(ctx context.Context) (*customer.Validator, error)
-	UpsertBatch(ctx context.Context, items []*customer.Valid, opt customer.BatchOptions) ([]customer.BatchResult, error)
+	NewLoader(opt customer.BatchOptions) *customer.Loader
 	RefreshStatistics(ctx context.Context) error
 }
+
+// DefaultBatchSize is how many rows an import commits at once. Each commit
+// writes every index page its rows touched, which at a million cards is
+// nearly a page per row and index for a small transaction; a larger one
+// holds the database's one writer longer (about a second at this size).
+const DefaultBatchSize = 50_000
+
+// handOver is how many rows the reading goroutine hands to the writing one
+// at a time: enough to make one query find the owners of all their
+// identities, few enough to keep both busy.
+const handOver = 2000
 
 // analyzeAfter is how many written rows make an import refresh the
 // planner's statistics when it ends.
@@ -94,8 +105,9 @@ type row struct {
 func Run(ctx context.Context, store Store, audit Auditor, r io.Reader, opt Options) (*Report, error) {
 	start := time.Now()
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 2000
+		opt.BatchSize = DefaultBatchSize
 	}
+	chunk := min(opt.BatchSize, handOver)
 	if opt.ExternalSystem == "" {
 		opt.ExternalSystem = "import"
 	}
@@ -174,7 +186,7 @@ func Run(ctx context.Context, store Store, audit Auditor, r io.Reader, opt Optio
 			default:
 				b.rows = append(b.rows, row{line: rec.line, raw: rec.raw, valid: v})
 			}
-			if len(b.rows) >= opt.BatchSize && !flush() {
+			if len(b.rows) >= chunk && !flush() {
 				readErr <- ctx.Err() // Run may be waiting for it once the batches end
 				return
 			}
@@ -186,35 +198,78 @@ func Run(ctx context.Context, store Store, audit Auditor, r io.Reader, opt Optio
 		readErr <- nil
 	}()
 
-	for b := range batches {
-		for i, rj := range b.rejects {
-			reject(rj.Line, b.raws[i], rj.Reason)
+	// Written rows are counted and their rejects reported once their
+	// transaction commits, so the report never counts a row that a later
+	// failure rolled back.
+	loader := store.NewLoader(customer.BatchOptions{Source: opt.Source, Overwrite: opt.Overwrite})
+	defer loader.Rollback()
+	type outcome struct {
+		line, created, updated, unchanged int
+		rejects                           []Reject
+		raws                              [][]string
+	}
+	var uncommitted []outcome
+	commit := func() error {
+		if err := loader.Commit(); err != nil {
+			return err
 		}
-		items := make([]*customer.Valid, len(b.rows))
-		for i, r := range b.rows {
-			items[i] = r.valid
-		}
-		results, err := store.UpsertBatch(ctx, items, customer.BatchOptions{Source: opt.Source, Overwrite: opt.Overwrite})
-		if err != nil {
-			return rep, fmt.Errorf("import rows %d–%d: %w", b.rows[0].line, b.rows[len(b.rows)-1].line, err)
-		}
-		for i, res := range results {
-			switch {
-			case res.Err != nil:
-				reject(b.rows[i].line, b.rows[i].raw, reason(res.Err))
-			case res.Outcome == customer.Created:
-				rep.Created++
-			case res.Outcome == customer.Updated:
-				rep.Updated++
-			default:
-				rep.Unchanged++
+		for _, o := range uncommitted {
+			for i, rj := range o.rejects {
+				reject(rj.Line, o.raws[i], rj.Reason)
 			}
+			rep.Created += o.created
+			rep.Updated += o.updated
+			rep.Unchanged += o.unchanged
 		}
+		uncommitted = uncommitted[:0]
 		rep.Rows = rep.Created + rep.Updated + rep.Unchanged + rep.Rejected
 		rep.Bytes = counter.n.Load()
 		if opt.Progress != nil {
 			opt.Progress(rep.Progress)
 		}
+		return nil
+	}
+	for b := range batches {
+		o := outcome{rejects: b.rejects, raws: b.raws}
+		if len(b.rows) > 0 {
+			o.line = b.rows[0].line
+			items := make([]*customer.Valid, len(b.rows))
+			for i, r := range b.rows {
+				items[i] = r.valid
+			}
+			results, err := loader.Upsert(ctx, items)
+			if err != nil {
+				first := b.rows[0].line // the first row the failure rolled back
+				for _, u := range uncommitted {
+					if u.line > 0 {
+						first = u.line
+						break
+					}
+				}
+				return rep, fmt.Errorf("import rows %d–%d: %w", first, b.rows[len(b.rows)-1].line, err)
+			}
+			for i, res := range results {
+				switch {
+				case res.Err != nil:
+					o.rejects, o.raws = append(o.rejects, Reject{Line: b.rows[i].line, Reason: reason(res.Err)}), append(o.raws, b.rows[i].raw)
+				case res.Outcome == customer.Created:
+					o.created++
+				case res.Outcome == customer.Updated:
+					o.updated++
+				default:
+					o.unchanged++
+				}
+			}
+		}
+		uncommitted = append(uncommitted, o)
+		if loader.Pending() >= opt.BatchSize {
+			if err := commit(); err != nil {
+				return rep, err
+			}
+		}
+	}
+	if err := commit(); err != nil {
+		return rep, err
 	}
 	if err := <-readErr; err != nil {
 		return rep, err

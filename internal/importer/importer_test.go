@@ -189,3 +189,33 @@ func TestImportCancelled(t *testing.T) {
 		cancel()
 	}
 }
+
+// An import that stops part-way keeps and counts exactly the rows of the
+// transactions it committed: the report never counts a row that was rolled
+// back, and nothing it counted is missing.
+func TestImportStoppedKeepsWhatItCounted(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx, svc, log := setup(t, db)
+		var file bytes.Buffer
+		file.WriteString("Фамилия;Телефон\n")
+		for i := 0; i < 5000; i++ {
+			fmt.Fprintf(&file, "Петрова;+7903%07d\n", i)
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		commits := 0
+		opt := importer.Options{BatchSize: 1000, Progress: func(importer.Progress) {
+			if commits++; commits == 2 {
+				cancel()
+			}
+		}}
+		rep, err := importer.Run(ctx, svc, log, bytes.NewReader(file.Bytes()), opt)
+		if err == nil {
+			t.Fatal("no error from a cancelled import")
+		}
+		n, cerr := svc.Count(context.Background())
+		if cerr != nil || rep.Created != 2000 || n != rep.Created {
+			t.Errorf("report counts %d created, the base holds %d (%v); want 2000 in both", rep.Created, n, cerr)
+		}
+	})
+}

@@ -130,12 +130,19 @@ func (j *Jobs) Close() {
 	j.q.Close()
 }
 
+// JobBatchSize is how many rows a job started from the web commits at once:
+// operators are at work meanwhile, and their edits wait for the one writer
+// while a transaction holds it; this many rows hold it for about half a
+// second.
+const JobBatchSize = 5000
+
 // Start copies r to a temporary file first (so the HTTP request can end),
 // then imports it in the background as the actor in ctx. The context's
 // cancellation is dropped, its values (the actor) kept. An empty
 // opt.Format is taken from the file name's extension; opt.Source defaults
-// to the file name. A file that cannot be imported at all (no known
-// column, a bad mapping) is refused here rather than as a failed job.
+// to the file name; opt.BatchSize to JobBatchSize. A file that cannot be
+// imported at all (no known column, a bad mapping) is refused here rather
+// than as a failed job.
 // opt.Rejects and opt.Progress are replaced by the job's own.
 func (j *Jobs) Start(ctx context.Context, fileName string, r io.Reader, opt Options) (JobStatus, error) {
 	name, err := cleanFileName(fileName)
@@ -150,6 +157,9 @@ func (j *Jobs) Start(ctx context.Context, fileName string, r io.Reader, opt Opti
 	}
 	if opt.Source == "" {
 		opt.Source = name
+	}
+	if opt.BatchSize == 0 {
+		opt.BatchSize = JobBatchSize
 	}
 	if err := j.reserve(); err != nil {
 		return JobStatus{}, err

@@ -204,14 +204,14 @@ func TestJobRefusesUnusableFiles(t *testing.T) {
 	}
 }
 
-// blockingStore holds every batch until the job is cancelled, standing in
-// for an import that is still running.
+// blockingStore holds every import at its start until the job is
+// cancelled, standing in for an import that is still running.
 type blockingStore struct {
 	Store
 	entered chan struct{}
 }
 
-func (b blockingStore) UpsertBatch(ctx context.Context, items []*customer.Valid, opt customer.BatchOptions) ([]customer.BatchResult, error) {
+func (b blockingStore) NewValidator(ctx context.Context) (*customer.Validator, error) {
 	b.entered <- struct{}{}
 	<-ctx.Done()
 	return nil, ctx.Err()

@@ -123,7 +123,8 @@ func (db *DB) Close() error {
 // Tx is a write transaction on the writer.
 type Tx struct {
 	*sql.Tx
-	db *DB
+	db      *DB
+	inserts map[*Insert]*sql.Stmt // InsertRows' statements, closed with the transaction
 }
 
 // DB returns the database the transaction belongs to.
@@ -176,23 +177,6 @@ func Redact(dsn string) string {
 	return u.String()
 }
 
-// WithBulkTx is WithTx for bulk writes such as an import batch. On
-// PostgreSQL it makes the transaction plan every statement for its actual
-// values: a prepared statement run many times otherwise settles on a
-// generic plan chosen while the tables were still small (a sequential scan
-// of all identities per batch), which stays wrong as they grow. Ordinary
-// requests keep cached plans, which matter for their latency.
-func (db *DB) WithBulkTx(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.WithTx(ctx, func(tx *Tx) error {
-		if db.Dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
-				return err
-			}
-		}
-		return fn(tx)
-	})
-}
-
 // Savepoint runs fn inside a savepoint of tx: if fn fails, only its own
 // writes are rolled back and the transaction goes on. Imports use it so
 // that one bad row never spoils the rows batched with it.
@@ -211,6 +195,21 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	return err
 }
 
+// Optimistic runs fn, a step of a bulk load that should not fail, and
+// reports whether a failure was undone. On PostgreSQL fn runs under a
+// savepoint, which is cheap there: other writers' commits can make it fail,
+// and the caller redoes the step another way. On SQLite this transaction is
+// the only writer, and a savepoint would copy every page fn touches, so fn
+// runs bare and a failure leaves the transaction for the caller to roll
+// back.
+func (tx *Tx) Optimistic(ctx context.Context, fn func() error) (undone bool, err error) {
+	if tx.db.Dialect != Postgres {
+		return false, fn()
+	}
+	err = tx.Savepoint(ctx, fn)
+	return err != nil, err
+}
+
 // Backup writes a consistent copy of a SQLite database to path while it
 // stays in use (VACUUM INTO reads one snapshot and compacts as it copies).
 func (db *DB) Backup(ctx context.Context, path string) error {
@@ -221,4 +220,26 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil
+}
+
+// BeginBulk starts a write transaction for a bulk load that spans many
+// calls, such as an import committing every few tens of thousands of rows;
+// the caller commits or rolls it back. On PostgreSQL the transaction plans
+// every statement for its actual values: a prepared statement run many
+// times otherwise settles on a generic plan chosen while the tables were
+// still small (a sequential scan of all identities per batch), which stays
+// wrong as they grow. Ordinary requests keep cached plans, which matter for
+// their latency.
+func (db *DB) BeginBulk(ctx context.Context) (*Tx, error) {
+	stx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, MapError(fmt.Errorf("begin: %w", err))
+	}
+	if db.Dialect == Postgres {
+		if _, err := stx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			_ = stx.Rollback()
+			return nil, MapError(err)
+		}
+	}
+	return &Tx{Tx: stx, db: db}, nil
 }

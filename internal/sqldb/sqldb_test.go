@@ -138,9 +138,14 @@ func TestAnalyzeAndPlanSettings(t *testing.T) {
 			return
 		}
 		var inside, after string
-		err := db.WithBulkTx(ctx, func(tx *sqldb.Tx) error {
-			return tx.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&inside)
-		})
+		tx, err := db.BeginBulk(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = tx.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&inside)
+		if cerr := tx.Commit(); err == nil {
+			err = cerr
+		}
 		if err != nil || inside != "force_custom_plan" {
 			t.Errorf("plan_cache_mode in a bulk transaction = %q (%v), want force_custom_plan", inside, err)
 		}
