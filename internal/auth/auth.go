@@ -105,6 +105,7 @@ type Service struct {
 	// dummyHash is checked against when a login is unknown, so that an
 	// unknown login costs as much time as a wrong password.
 	dummyHash string
+	tokens    tokenCache
 }
 
 // New prepares the queries and returns a service writing its audit entries

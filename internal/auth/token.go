@@ -101,9 +101,15 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (Toke
 	if len(plaintext) != len(tokenPrefix)+tokenLen || !strings.HasPrefix(plaintext, tokenPrefix) {
 		return Token{}, User{}, unauthorized("invalid API token")
 	}
+	hash := hashToken(plaintext)
+	now := s.now()
+	if t, u, ok := s.tokens.get(hash, now); ok {
+		return t, u, nil
+	}
+	gen := s.tokens.generation()
 	var t Token
 	var u User
-	row := s.q.QueryRow(ctx, nil, "token-by-hash", hashToken(plaintext))
+	row := s.q.QueryRow(ctx, nil, "token-by-hash", hash)
 	err := scanToken(&t, row.Scan, userColumns(&u)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, User{}, unauthorized("invalid API token")
@@ -118,7 +124,6 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (Toke
 	case !u.Active:
 		return Token{}, User{}, unauthorized("the API token's user is deactivated")
 	}
-	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchEvery {
 		err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
 			_, err := s.q.Exec(ctx, tx, "touch-token", t.ID, now)
@@ -129,6 +134,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (Toke
 		}
 		t.LastUsedAt = &now
 	}
+	s.tokens.put(hash, t, u, now, gen)
 	return t, u, nil
 }
 
@@ -153,6 +159,7 @@ func (s *Service) ListTokens(ctx context.Context) ([]Token, error) {
 // RevokeToken ends a token for good. Revoking a revoked token changes
 // nothing and is not an error.
 func (s *Service) RevokeToken(ctx context.Context, publicID string) error {
+	defer s.tokens.clear() // after the commit, so no reader refills it with the old state
 	return s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
 		var t Token
 		err := scanToken(&t, s.q.QueryRow(ctx, tx, "token-by-public-id", publicID).Scan)

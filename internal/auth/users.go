@@ -168,6 +168,7 @@ func (s *Service) UpdateUser(ctx context.Context, publicID string, up UserUpdate
 	if err := up.validate(); err != nil {
 		return User{}, err
 	}
+	defer s.tokens.clear() // the user's tokens may now be refused or scoped by another role
 	var out User
 	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
 		// Admins are locked before the user, in every transaction that may
