@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/vernost/vernost"
@@ -169,7 +170,7 @@ func (l *Loader) fast(ctx, cancel context.Context, items []*Valid, out []BatchRe
 	}
 	ordinary := func() error {
 		if err := mode.later.flush(ctx, s, tx); err != nil {
-			return errItemFailed
+			return failed(err)
 		}
 		l.ids = nil // an ordinary insert may take the next id itself
 		return nil
@@ -213,7 +214,11 @@ func (l *Loader) fast(ctx, cancel context.Context, items []*Valid, out []BatchRe
 			}
 		default:
 			// Reading owners writes nothing, so the conflict is this
-			// row's alone.
+			// row's alone; the pending cards are written first, since
+			// one of the owners may be among them.
+			if err := ordinary(); err != nil {
+				return err
+			}
 			owners, err := s.owners(ctx, tx, v.n.identities)
 			if err != nil {
 				return err
@@ -226,10 +231,13 @@ func (l *Loader) fast(ctx, cancel context.Context, items []*Valid, out []BatchRe
 		}
 	}
 	if err := mode.later.flush(ctx, s, tx); err != nil {
-		return errItemFailed
+		return failed(err)
 	}
 	return nil
 }
+
+// failed marks err, from writes the batch had put off, as errItemFailed.
+func failed(err error) error { return fmt.Errorf("%w: %w", errItemFailed, err) }
 
 // newID returns an id for a new card, allocating ids for up to want cards
 // when none is left. Allocation reads the table's highest id on SQLite, so
@@ -237,7 +245,7 @@ func (l *Loader) fast(ctx, cancel context.Context, items []*Valid, out []BatchRe
 func (l *Loader) newID(ctx context.Context, later *deferred, want int) (int64, error) {
 	if len(l.ids) == 0 {
 		if err := later.flush(ctx, l.s, l.tx); err != nil {
-			return 0, errItemFailed
+			return 0, failed(err)
 		}
 		rows, err := l.s.q.Query(ctx, l.tx, "allocate-customer-ids", want)
 		if err != nil {

@@ -199,3 +199,24 @@ func TestRefreshStatistics(t *testing.T) {
 		}
 	})
 }
+
+// A row whose identities belong to an existing card and to a card made
+// earlier in the same batch, not yet written, is rejected naming both.
+func TestLoaderConflictWithAPendingCard(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		old := mustCreate(t, f, customer.Input{FamilyName: str("Старая"), Identities: []customer.IdentityInput{phone("+79165550001")}})
+		res, err := f.svc.UpsertBatch(f.ctx, []*customer.Valid{
+			check(t, f, customer.Input{FamilyName: str("Новая"), Identities: []customer.IdentityInput{phone("+79165550002")}}),
+			check(t, f, customer.Input{Identities: []customer.IdentityInput{phone("+79165550002"), phone("+79165550001")}}),
+		}, customer.BatchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Outcome != customer.Created || vernost.ErrorCode(res[1].Err) != vernost.EConflict {
+			t.Fatalf("results %+v: want the new card created and the row joining both refused", res)
+		}
+		if msg := vernost.ErrorMessage(res[1].Err); !strings.Contains(msg, old.PublicID) || !strings.Contains(msg, res[0].PublicID) {
+			t.Errorf("conflict %q should name %s and %s", msg, old.PublicID, res[0].PublicID)
+		}
+	})
+}

@@ -17,9 +17,9 @@ import (
 type Insert struct {
 	Table   string
 	Columns []string
-	// Rows is how many rows one statement carries at most. SQLite's
-	// full-text index writes a new segment at every statement that
-	// follows a change to it, so its rows go in one large statement.
+	// Rows is how many rows one statement carries at most; fewer when
+	// the engine's limit on parameters requires. Past a few dozen rows a
+	// statement gains little per row.
 	Rows int
 }
 
