@@ -50,6 +50,7 @@ func setupTB(t testing.TB, db *sqldb.DB) (context.Context, *customer.Service, *a
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(log.Close) // before the database closes: cleanups run last first
 	svc, err := customer.New(ctx, db, clock, log, customer.Config{})
 	if err != nil {
 		t.Fatal(err)
