@@ -86,16 +86,19 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	opt.Rejects = rf
 
 	var bar *pb.ProgressBar
+	var in io.Reader = f
 	if !*quiet {
+		// The bar follows the reading, a batch ahead of the writing: the
+		// importer reports progress only as often as it commits.
 		bar = pb.New64(st.Size()).Set(pb.Bytes, true).SetWriter(env.Stderr).Start()
-		opt.Progress = func(p importer.Progress) { bar.SetCurrent(p.Bytes) }
+		in = bar.NewProxyReader(f)
 	}
 	s, err := openServices(ctx, env, *dsn)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rep, err := importer.Run(vernost.WithActor(ctx, cliActor(env)), s.customer, s.audit, f, opt)
+	rep, err := importer.Run(vernost.WithActor(ctx, cliActor(env)), s.customer, s.audit, in, opt)
 	if bar != nil {
 		bar.SetCurrent(st.Size())
 		bar.Finish()
