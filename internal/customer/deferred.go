@@ -39,10 +39,6 @@ var (
 		"customer_id", "at", "actor_name", "kind", "data"}}
 )
 
-func (d *deferred) pending() bool {
-	return len(d.customers)+len(d.identities)+len(d.search)+len(d.events) > 0
-}
-
 // flush writes everything pending: cards before what refers to them, the
 // search rows last. SQLite's full-text index writes a segment at every
 // statement that follows a change to it, so all of a batch's search rows
