@@ -77,6 +77,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 
 	go purgeSessions(ctx, authSvc, logger)
+	go s.customer.KeepDuplicatesMatched(ctx, duplicateMatching)
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
@@ -92,6 +93,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	return nil
 }
+
+// duplicateMatching is how often likely duplicates are looked for when
+// cards changed; the review list also looks when it is opened.
+const duplicateMatching = 10 * time.Minute
 
 // purgeSessions removes expired sessions and old login attempts hourly.
 func purgeSessions(ctx context.Context, a *auth.Service, log *slog.Logger) {

@@ -75,3 +75,20 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMatchDuplicates is a whole matching pass over the base; it
+// grows with the number of cards, so it reports the cost per card.
+func BenchmarkMatchDuplicates(b *testing.B) {
+	for _, engine := range sqldbtest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			const cards = 50_000
+			f, _ := benchFixture(b, engine, cards)
+			for b.Loop() {
+				if _, err := f.svc.MatchDuplicates(f.ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/cards, "µs/card")
+		})
+	}
+}

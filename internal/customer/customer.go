@@ -138,6 +138,8 @@ type Service struct {
 	clock vernost.Clock
 	audit Auditor
 	idopt identity.Options
+
+	matching duplicatesMatching
 }
 
 //go:embed queries*.sql
@@ -153,7 +155,11 @@ func New(ctx context.Context, db *sqldb.DB, clock vernost.Clock, audit Auditor, 
 }
 
 // Close releases prepared statements.
-func (s *Service) Close() { s.q.Close() }
+func (s *Service) Close() {
+	s.matching.mu.Lock() // a matching pass running in the background ends first
+	defer s.matching.mu.Unlock()
+	s.q.Close()
+}
 
 func joinNonEmpty(parts ...string) string {
 	out := ""

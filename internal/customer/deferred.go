@@ -2,7 +2,6 @@ package customer
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/vernost/vernost/internal/sqldb"
 )
@@ -15,8 +14,14 @@ type deferred struct {
 	managers   []any // managerColumns per card with a manager
 	identities []any // identityColumns per identity
 	extras     []pendingCard
-	events     []any    // eventColumns per event
-	search     [][2]any // customer id, words: one JSON statement, see flush
+	events     []any              // eventColumns per event
+	search     map[int64]indexRow // the name index's rows by customer id: the Loader writes them
+}
+
+// indexRow is a card's row in the name search index.
+type indexRow struct {
+	words   string
+	replace bool // the card may have one already
 }
 
 // pendingCard is a new card whose tags, attributes and facts are written
@@ -39,11 +44,8 @@ var (
 		"customer_id", "at", "actor_name", "kind", "data"}}
 )
 
-// flush writes everything pending: cards before what refers to them, the
-// search rows last. SQLite's full-text index writes a segment at every
-// statement that follows a change to it, so all of a batch's search rows
-// go in one statement, and nothing else comes between them and the next
-// batch.
+// flush writes everything pending but the search rows: cards before what
+// refers to them.
 func (d *deferred) flush(ctx context.Context, s *Service, tx *sqldb.Tx) error {
 	for _, w := range []struct {
 		ins    *sqldb.Insert
@@ -65,15 +67,5 @@ func (d *deferred) flush(ctx context.Context, s *Service, tx *sqldb.Tx) error {
 		return err
 	}
 	d.events = d.events[:0]
-	if len(d.search) > 0 {
-		b, err := json.Marshal(d.search)
-		if err != nil {
-			return err
-		}
-		if _, err := s.q.Exec(ctx, tx, "insert-search-words-batch", string(b)); err != nil {
-			return err
-		}
-		d.search = d.search[:0]
-	}
 	return nil
 }

@@ -3,6 +3,7 @@ package customer
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/sqldb"
@@ -15,68 +16,60 @@ type DuplicatePair struct {
 	Reason string  `json:"reason"` // name_and_birth_date or similar_name_shared_contact
 }
 
-// Duplicates lists likely duplicates for review: the same name and birth
-// date, or similar names sharing a contact fragment (the last seven digits
-// of a phone, an email's local part). Pairs marked "not a duplicate" stay
-// hidden.
-func (s *Service) Duplicates(ctx context.Context, limit int) ([]DuplicatePair, error) {
+// DuplicateList is the review list of likely duplicates.
+type DuplicateList struct {
+	Pairs []DuplicatePair `json:"pairs"`
+	// MatchedAt is when the matching pass that found them ran; nil if
+	// none has run yet.
+	MatchedAt *time.Time `json:"matched_at"`
+}
+
+// Duplicates lists the likely duplicates the last matching pass found (see
+// MatchDuplicates): the same name and birth date, or similar names sharing
+// a contact fragment (the last seven digits of a phone, an email's local
+// part). Pairs since merged, erased or marked "not a duplicate" are left
+// out.
+func (s *Service) Duplicates(ctx context.Context, limit int) (DuplicateList, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
+	list := DuplicateList{Pairs: []DuplicatePair{}}
+	st, err := s.matchState(ctx)
+	if err != nil || st.MatchedAt.IsZero() {
+		return list, err
+	}
+	list.MatchedAt = &st.MatchedAt
 	type pair struct {
 		a, b   int64
 		reason string
 	}
 	var pairs []pair
-	seen := map[[2]int64]bool{}
-	rows, err := s.q.Query(ctx, nil, "duplicates-by-name-and-birth", limit)
+	rows, err := s.q.Query(ctx, nil, "duplicate-candidates", limit)
 	if err != nil {
-		return nil, sqldb.MapError(err)
+		return list, sqldb.MapError(err)
 	}
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.a, &p.b); err != nil {
+		if err := rows.Scan(&p.a, &p.b, &p.reason); err != nil {
 			rows.Close()
-			return nil, sqldb.MapError(err)
+			return list, sqldb.MapError(err)
 		}
-		p.reason = "name_and_birth_date"
-		seen[[2]int64{p.a, p.b}] = true
 		pairs = append(pairs, p)
 	}
 	rows.Close()
-	rows, err = s.q.Query(ctx, nil, "duplicates-by-fragment", 4*limit)
-	if err != nil {
-		return nil, sqldb.MapError(err)
+	if err := rows.Err(); err != nil {
+		return list, sqldb.MapError(err)
 	}
-	for rows.Next() {
-		var p pair
-		var ka, kb string
-		if err := rows.Scan(&p.a, &p.b, &ka, &kb); err != nil {
-			rows.Close()
-			return nil, sqldb.MapError(err)
-		}
-		if seen[[2]int64{p.a, p.b}] || !similarNames(ka, kb) {
-			continue
-		}
-		seen[[2]int64{p.a, p.b}] = true
-		p.reason = "similar_name_shared_contact"
-		pairs = append(pairs, p)
-	}
-	rows.Close()
-	if len(pairs) > limit {
-		pairs = pairs[:limit]
-	}
-	out := []DuplicatePair{}
 	for _, p := range pairs {
 		sums, err := s.summaries(ctx, []int64{p.a, p.b})
 		if err != nil {
-			return nil, err
+			return list, err
 		}
 		if len(sums) == 2 {
-			out = append(out, DuplicatePair{A: sums[0], B: sums[1], Reason: p.reason})
+			list.Pairs = append(list.Pairs, DuplicatePair{A: sums[0], B: sums[1], Reason: p.reason})
 		}
 	}
-	return out, nil
+	return list, nil
 }
 
 // similarNames compares folded full names ("family given patronymic"):

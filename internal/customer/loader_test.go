@@ -220,3 +220,41 @@ func TestLoaderConflictWithAPendingCard(t *testing.T) {
 		}
 	})
 }
+
+// The name index rows of a load are written at its commit: a card renamed
+// by a later batch is found once, by its new name, and an earlier card
+// than the load's new ones is renamed in the index too.
+func TestLoaderIndexesNamesAtCommit(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		old := mustCreate(t, f, customer.Input{FamilyName: str("Орлова"), Identities: []customer.IdentityInput{phone("+79162000001")}})
+		l := f.svc.NewLoader(customer.BatchOptions{Source: "load.csv"})
+		defer l.Rollback()
+		batches := [][]*customer.Valid{
+			{check(t, f, customer.Input{FamilyName: str("Белова"), Identities: []customer.IdentityInput{phone("+79162000002")}})},
+			{
+				check(t, f, customer.Input{GivenName: str("Вера"), Identities: []customer.IdentityInput{phone("+79162000002")}}),
+				check(t, f, customer.Input{GivenName: str("Ольга"), Identities: []customer.IdentityInput{phone("+79162000001")}}),
+			},
+		}
+		for _, b := range batches {
+			if _, err := l.Upsert(f.ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if hits, _ := f.svc.Search(f.ctx, "бел", 10); len(hits) != 0 {
+			t.Errorf("found before the commit: %+v", hits)
+		}
+		if err := l.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]string{"бел вер": "Белова Вера", "орл ольг": "Орлова Ольга"} {
+			hits, err := f.svc.Search(f.ctx, q, 10)
+			if err != nil || len(hits) != 1 || hits[0].FullName != want {
+				t.Errorf("search %q: %+v, %v; want %s once", q, hits, err, want)
+			}
+		}
+		if hits, _ := f.svc.Search(f.ctx, "орлова", 10); len(hits) != 1 || hits[0].PublicID != old.PublicID {
+			t.Errorf("search орлова: %+v, want the earlier card once", hits)
+		}
+	})
+}

@@ -24,10 +24,7 @@ func TestMergeCarriesEverythingAndUndoes(t *testing.T) {
 			Tags:       []string{"пенсионер"}, Attributes: map[string]string{"contract": "Д-42"},
 			Facts: []customer.FactInput{{Kind: "family", Text: "внук Миша"}}})
 
-		dups, err := f.svc.Duplicates(f.ctx, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
+		dups := matchDuplicates(t, f)
 		if len(dups) != 1 || dups[0].Reason != "name_and_birth_date" {
 			t.Fatalf("duplicates %+v, want the pair by name and birth date", dups)
 		}
@@ -68,7 +65,7 @@ func TestMergeCarriesEverythingAndUndoes(t *testing.T) {
 		if len(hits) != 1 {
 			t.Errorf("search after merge: %d hits, want 1", len(hits))
 		}
-		if dups, _ := f.svc.Duplicates(f.ctx, 10); len(dups) != 0 {
+		if dups, _ := f.svc.Duplicates(f.ctx, 10); len(dups.Pairs) != 0 {
 			t.Errorf("duplicates after merge: %+v", dups)
 		}
 		tl, _ := f.svc.Timeline(f.ctx, sv.PublicID, 0, 100)
@@ -129,10 +126,7 @@ func TestSimilarNamesSharingAPhoneAreDuplicates(t *testing.T) {
 		a := mustCreate(t, f, customer.Input{FamilyName: str("Кузнецов"), GivenName: str("Алексей"), Identities: []customer.IdentityInput{phone("+79161112233")}})
 		b := mustCreate(t, f, customer.Input{FamilyName: str("Кузнецов"), GivenName: str("Алесей"), Identities: []customer.IdentityInput{phone("+74951112233")}})
 		mustCreate(t, f, customer.Input{FamilyName: str("Попова"), GivenName: str("Мария"), Identities: []customer.IdentityInput{phone("+78121112233")}})
-		dups, err := f.svc.Duplicates(f.ctx, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
+		dups := matchDuplicates(t, f)
 		if len(dups) != 1 || dups[0].Reason != "similar_name_shared_contact" ||
 			!(dups[0].A.PublicID == a.PublicID && dups[0].B.PublicID == b.PublicID) {
 			t.Fatalf("duplicates %+v, want only Кузнецов pair", dups)
@@ -140,7 +134,7 @@ func TestSimilarNamesSharingAPhoneAreDuplicates(t *testing.T) {
 		if err := f.svc.DismissDuplicate(f.ctx, b.PublicID, a.PublicID); err != nil {
 			t.Fatal(err)
 		}
-		if dups, _ := f.svc.Duplicates(f.ctx, 10); len(dups) != 0 {
+		if dups, _ := f.svc.Duplicates(f.ctx, 10); len(dups.Pairs) != 0 {
 			t.Errorf("dismissed pair still listed: %+v", dups)
 		}
 	})

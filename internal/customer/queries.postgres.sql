@@ -9,10 +9,14 @@ DELETE FROM customer_search WHERE customer_id = $1;
 SELECT customer_id FROM customer_search
 WHERE words @@ to_tsquery('simple', replace($1, ' ', ':* & ') || ':*') LIMIT $2;
 
--- name: insert-search-words-batch
+-- name: replace-search-words-batch
 INSERT INTO customer_search (customer_id, words)
 SELECT (e ->> 0)::bigint, to_tsvector('simple', e ->> 1) FROM jsonb_array_elements($1::jsonb) AS e
 ON CONFLICT (customer_id) DO UPDATE SET words = excluded.words;
+
+-- name: insert-search-words-batch
+INSERT INTO customer_search (customer_id, words)
+SELECT (e ->> 0)::bigint, to_tsvector('simple', e ->> 1) FROM jsonb_array_elements($1::jsonb) AS e;
 
 -- name: identity-owners-batch
 SELECT i.kind, i.value, i.customer_id FROM jsonb_array_elements($1::jsonb) AS e
@@ -54,3 +58,6 @@ SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1
 -- name: compact-search-index
 -- Moves the GIN index's pending entries into the index proper.
 SELECT gin_clean_pending_list('customer_search_words'::regclass);
+
+-- name: name-keys-batch
+SELECT c.id, c.name_key FROM jsonb_array_elements_text($1::jsonb) AS j JOIN customers c ON c.id = j::bigint;

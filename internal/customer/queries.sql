@@ -153,23 +153,39 @@ SELECT id FROM customers WHERE merged_into IS NULL AND erased_at IS NULL AND id 
 -- name: count-customers
 SELECT count(*) FROM customers WHERE merged_into IS NULL AND erased_at IS NULL;
 
--- name: duplicates-by-name-and-birth
-SELECT a.id, b.id FROM customers a
-JOIN customers b ON b.name_key = a.name_key AND b.birth_date = a.birth_date AND b.id > a.id
-WHERE a.name_key <> '' AND a.merged_into IS NULL AND b.merged_into IS NULL
-  AND a.erased_at IS NULL AND b.erased_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.a_id = a.id AND d.b_id = b.id)
-ORDER BY a.id LIMIT $1;
+-- name: duplicate-candidates
+SELECT d.a_id, d.b_id, d.reason FROM duplicate_candidates d
+JOIN customers a ON a.id = d.a_id
+JOIN customers b ON b.id = d.b_id
+WHERE a.merged_into IS NULL AND b.merged_into IS NULL AND a.erased_at IS NULL AND b.erased_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals x WHERE x.a_id = d.a_id AND x.b_id = d.b_id)
+ORDER BY d.reason, d.a_id, d.b_id LIMIT $1;
 
--- name: duplicates-by-fragment
-SELECT a.customer_id, b.customer_id, ca.name_key, cb.name_key FROM customer_identities a
-JOIN customer_identities b ON b.fragment = a.fragment AND b.customer_id > a.customer_id
-JOIN customers ca ON ca.id = a.customer_id
-JOIN customers cb ON cb.id = b.customer_id
-WHERE a.fragment <> '' AND ca.merged_into IS NULL AND cb.merged_into IS NULL
-  AND ca.erased_at IS NULL AND cb.erased_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.a_id = a.customer_id AND d.b_id = b.customer_id)
-ORDER BY a.customer_id LIMIT $1;
+-- name: duplicate-matching
+SELECT event_watermark, matched_at FROM duplicate_matching WHERE id = 1;
+
+-- name: set-duplicate-matching
+INSERT INTO duplicate_matching (id, event_watermark, matched_at, pairs) VALUES (1, $1, $2, $3)
+ON CONFLICT (id) DO UPDATE SET event_watermark = excluded.event_watermark,
+    matched_at = excluded.matched_at, pairs = excluded.pairs;
+
+-- name: clear-duplicate-candidates
+DELETE FROM duplicate_candidates;
+
+-- name: newest-event-id
+-- Every change to a card writes a timeline event: a newer one than the
+-- matching pass saw means its findings may be out of date.
+SELECT COALESCE(max(id), 0) FROM customer_events;
+
+-- name: match-name-keys
+SELECT id, name_key, birth_date FROM customers
+WHERE name_key <> '' AND merged_into IS NULL AND erased_at IS NULL;
+
+-- name: match-fragments
+SELECT customer_id, fragment FROM customer_identities WHERE fragment <> '';
+
+-- name: name-keys-batch
+SELECT c.id, c.name_key FROM json_each($1) AS j JOIN customers c ON c.id = j.value;
 
 -- name: dismiss-duplicate
 INSERT INTO duplicate_dismissals (a_id, b_id, actor_name, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;
@@ -234,8 +250,13 @@ WHERE survivor_id = $1 OR absorbed_id = $1;
 
 -- Batched writes for imports: $1 is a JSON array, one element per row.
 -- These are SQLite's forms (json_each); queries.postgres.sql has jsonb ones.
--- name: insert-search-words-batch
+-- name: replace-search-words-batch
 INSERT OR REPLACE INTO customer_search (rowid, words)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1);
+
+-- name: insert-search-words-batch
+-- For new cards only: a replace looks each row up first.
+INSERT INTO customer_search (rowid, words)
 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1);
 
 -- name: identity-owners-batch

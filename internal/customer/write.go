@@ -173,7 +173,7 @@ type writeMode struct {
 	event    string
 	source   string
 	fillOnly bool
-	later    *deferred // when set, search rows and events wait for the batch's end
+	later    *deferred // when set, events wait for the batch's end, search rows for the commit
 
 	sourceJSON string // EventData{Source: source} encoded, for insertLater
 }
@@ -275,7 +275,7 @@ func (s *Service) insertLater(ctx context.Context, id int64, v *Valid, managerID
 		d.extras = append(d.extras, pendingCard{c, n})
 	}
 	d.events = append(d.events, c.ID, now, vernost.ActorFrom(ctx).Name, mode.event, mode.sourceJSON)
-	d.search = append(d.search, [2]any{c.ID, v.words})
+	d.search[c.ID] = indexRow{words: v.words}
 	return c.PublicID
 }
 
@@ -469,12 +469,12 @@ func (s *Service) managerID(ctx context.Context, tx *sqldb.Tx, pid *string) (sql
 	return sql.NullInt64{Int64: id, Valid: true}, UserRef{ID: *pid, Name: name}, nil
 }
 
-// indexName updates the name search index now, or at the batch's end.
+// indexName updates the name search index now, or at the load's commit.
 func (s *Service) indexName(ctx context.Context, tx *sqldb.Tx, c *Customer, mode writeMode) error {
 	if mode.later == nil {
 		return s.setSearchWords(ctx, tx, c)
 	}
-	mode.later.search = append(mode.later.search, [2]any{c.ID, searchWords(c)})
+	mode.later.search[c.ID] = indexRow{words: searchWords(c), replace: true}
 	return nil
 }
 

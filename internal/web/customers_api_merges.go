@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/customer"
@@ -14,7 +15,8 @@ import (
 // may merge.
 
 type apiDuplicateList struct {
-	Pairs []customer.DuplicatePair `json:"pairs"`
+	Pairs     []customer.DuplicatePair `json:"pairs"`
+	MatchedAt *time.Time               `json:"matched_at" doc:"when the matching pass that found the pairs ran; null if none has"`
 }
 
 type apiMergeRequest struct {
@@ -36,11 +38,14 @@ func (s *Server) apiDuplicates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pairs, err := s.customers.Duplicates(r.Context(), int(limit))
+	if err := s.customers.RefreshDuplicates(r.Context(), duplicatesWait); err != nil {
+		return err
+	}
+	list, err := s.customers.Duplicates(r.Context(), int(limit))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, apiDuplicateList{Pairs: pairs})
+	writeJSON(w, http.StatusOK, apiDuplicateList{Pairs: list.Pairs, MatchedAt: list.MatchedAt})
 	return nil
 }
 

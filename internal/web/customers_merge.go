@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/customer"
@@ -11,9 +12,15 @@ import (
 
 const duplicatesShown = 100
 
+// duplicatesWait is how long the review list waits for a matching pass
+// that cards changed since the last one call for: enough for tens of
+// thousands of cards; with more, the list shows the previous findings.
+const duplicatesWait = 2 * time.Second
+
 // duplicatesView is the review list of likely duplicate pairs.
 type duplicatesView struct {
-	Pairs []duplicateRow
+	Pairs     []duplicateRow
+	MatchedAt *time.Time
 }
 
 type duplicateRow struct {
@@ -24,7 +31,10 @@ type duplicateRow struct {
 
 func (s *Server) duplicatesPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pairs, err := s.customers.Duplicates(ctx, duplicatesShown)
+	if err := s.customers.RefreshDuplicates(ctx, duplicatesWait); err != nil {
+		return err
+	}
+	list, err := s.customers.Duplicates(ctx, duplicatesShown)
 	if err != nil {
 		return err
 	}
@@ -35,8 +45,8 @@ func (s *Server) duplicatesPage(w http.ResponseWriter, r *http.Request) error {
 	row := func(m customer.Summary) customerRow {
 		return customerRow{Summary: m, PersonaName: names[m.Persona], PhoneShown: formatPhone(m.Phone)}
 	}
-	v := duplicatesView{Pairs: make([]duplicateRow, len(pairs))}
-	for i, p := range pairs {
+	v := duplicatesView{Pairs: make([]duplicateRow, len(list.Pairs)), MatchedAt: list.MatchedAt}
+	for i, p := range list.Pairs {
 		v.Pairs[i] = duplicateRow{A: row(p.A), B: row(p.B), Reason: p.Reason, Compare: mergeURL(p.A.PublicID, p.B.PublicID)}
 	}
 	return s.render(w, r, http.StatusOK, "duplicates", v)
