@@ -36,6 +36,7 @@ func httpRun(ctx context.Context, args []string) error {
 	seed := fs.Int64("seed", 1, "generator seed used by gen")
 	n := fs.Int("requests", 2000, "requests per round and workload")
 	rounds := fs.Int("rounds", 5, "rounds")
+	settle := fs.Duration("settle", 15*time.Second, "wait after start-up before measuring: the server's first duplicate-matching pass takes 5 s at a million cards")
 	fs.Parse(args)
 
 	bin, err := buildVernost(ctx)
@@ -51,6 +52,11 @@ func httpRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stop()
+	select {
+	case <-time.After(*settle):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	base := "http://" + addr
 	phones, names := samples(*rows, *seed, *n)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
