@@ -60,13 +60,23 @@ func (s *Service) Duplicates(ctx context.Context, limit int) (DuplicateList, err
 	if err := rows.Err(); err != nil {
 		return list, sqldb.MapError(err)
 	}
+	ids := make([]int64, 0, 2*len(pairs))
 	for _, p := range pairs {
-		sums, err := s.summaries(ctx, []int64{p.a, p.b})
-		if err != nil {
-			return list, err
-		}
-		if len(sums) == 2 {
-			list.Pairs = append(list.Pairs, DuplicatePair{A: sums[0], B: sums[1], Reason: p.reason})
+		ids = append(ids, p.a, p.b)
+	}
+	sums, err := s.summaries(ctx, ids) // one query for the whole list
+	if err != nil {
+		return list, err
+	}
+	byID := make(map[int64]Summary, len(sums))
+	for _, m := range sums {
+		byID[m.internalID] = m
+	}
+	for _, p := range pairs {
+		a, okA := byID[p.a]
+		b, okB := byID[p.b]
+		if okA && okB {
+			list.Pairs = append(list.Pairs, DuplicatePair{A: a, B: b, Reason: p.reason})
 		}
 	}
 	return list, nil
