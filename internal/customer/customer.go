@@ -9,6 +9,7 @@ package customer
 import (
 	"context"
 	"embed"
+	"fmt"
 	"time"
 
 	"github.com/vernost/vernost/internal/identity"
@@ -151,7 +152,12 @@ func New(ctx context.Context, db *sqldb.DB, clock vernost.Clock, audit Auditor, 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, q: q, clock: clock, audit: audit, idopt: identity.Options{DefaultRegion: cfg.DefaultRegion}}, nil
+	s := &Service{db: db, q: q, clock: clock, audit: audit, idopt: identity.Options{DefaultRegion: cfg.DefaultRegion}}
+	if err := s.restoreSearchIndex(ctx); err != nil {
+		q.Close()
+		return nil, fmt.Errorf("rebuild the name search index: %w", err)
+	}
+	return s, nil
 }
 
 // Close releases prepared statements.

@@ -165,3 +165,30 @@ func TestSearchByNameAndIdentity(t *testing.T) {
 		}
 	})
 }
+
+// A name index that a migration recreated empty is rebuilt from the cards
+// when the service starts; merged cards stay out of it.
+func TestServiceRebuildsAnEmptySearchIndex(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		kept := mustCreate(t, f, customer.Input{FamilyName: str("Ёлкина"), GivenName: str("Алёна"), Patronymic: str("Петровна")})
+		absorbed := mustCreate(t, f, customer.Input{FamilyName: str("Ёлкина"), GivenName: str("Алёна")})
+		if _, err := f.svc.Merge(f.ctx, kept.PublicID, absorbed.PublicID, nil); err != nil {
+			t.Fatal(err)
+		}
+		other := mustCreate(t, f, customer.Input{FamilyName: str("O'Neil"), GivenName: str("Mary")})
+		if _, err := f.db.W.ExecContext(f.ctx, "DELETE FROM customer_search"); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := customer.New(f.ctx, f.db, f.clock, f.audit, customer.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer svc.Close()
+		for q, want := range map[string]string{"елк ал петр": kept.PublicID, "elkina": kept.PublicID, "oneil m": other.PublicID} {
+			hits, err := svc.Search(f.ctx, q, 10)
+			if err != nil || len(hits) != 1 || hits[0].PublicID != want {
+				t.Errorf("search %q after the rebuild: %+v, %v; want %s alone", q, hits, err, want)
+			}
+		}
+	})
+}

@@ -16,6 +16,7 @@ type deferred struct {
 	extras     []pendingCard
 	events     []any              // eventColumns per event
 	search     map[int64]indexRow // the name index's rows by customer id: the Loader writes them
+	now        any                // the batch's time, as a statement argument (sqldb.DB.TimeArg)
 }
 
 // indexRow is a card's row in the name search index.
@@ -36,13 +37,25 @@ var (
 	customerInsert = &sqldb.Insert{Table: "customers", Rows: 100, Columns: []string{
 		"id", "public_id", "family_name", "given_name", "patronymic", "preferred_name", "address_form",
 		"pronunciation", "birth_date", "persona", "preferred_channel", "language", "time_zone",
-		"quiet_from", "quiet_to", "wish", "manager_id", "name_key", "created_at", "updated_at"}}
+		"quiet_from", "quiet_to", "wish", "manager_id", "name_key", "created_at", "updated_at"},
+		Blank: []string{"family_name", "given_name", "patronymic", "preferred_name", "pronunciation",
+			"preferred_channel", "time_zone", "quiet_from", "quiet_to", "wish", "name_key"}}
 	managerInsert  = &sqldb.Insert{Table: "customer_managers", Rows: 200, Columns: []string{"customer_id", "user_id", "from_at"}}
 	identityInsert = &sqldb.Insert{Table: "customer_identities", Rows: 200, Columns: []string{
-		"customer_id", "kind", "value", "raw", "fragment", "created_at"}}
+		"customer_id", "kind", "value", "raw", "fragment", "created_at"}, Blank: []string{"raw", "fragment"}}
 	eventInsert = &sqldb.Insert{Table: "customer_events", Rows: 200, Columns: []string{
 		"customer_id", "at", "actor_name", "kind", "data"}}
 )
+
+// reset empties d for the next batch, made at now, keeping its slices'
+// capacity.
+func (d *deferred) reset(now any) *deferred {
+	d.now = now
+	d.customers, d.managers, d.identities = d.customers[:0], d.managers[:0], d.identities[:0]
+	d.extras, d.events = d.extras[:0], d.events[:0]
+	clear(d.search)
+	return d
+}
 
 // flush writes everything pending but the search rows: cards before what
 // refers to them.

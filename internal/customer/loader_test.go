@@ -7,6 +7,7 @@ import (
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/customer"
+	"github.com/vernost/vernost/internal/sqldb"
 )
 
 func check(t *testing.T, f *fixture, in customer.Input) *customer.Valid {
@@ -92,6 +93,7 @@ func TestLoaderSpansBatches(t *testing.T) {
 		if n, err := f.svc.Count(f.ctx); err != nil || n != 3 {
 			t.Errorf("%d customers (%v), want 3", n, err)
 		}
+		noOrphans(t, f)
 	})
 }
 
@@ -144,6 +146,7 @@ func TestLoaderRejectsRowsAlone(t *testing.T) {
 		if c.PublicID <= res[3].PublicID {
 			t.Errorf("public ids %s then %s: want them ascending", res[3].PublicID, c.PublicID)
 		}
+		noOrphans(t, f)
 	})
 }
 
@@ -169,6 +172,7 @@ func TestLoaderAllocatesFreshIDs(t *testing.T) {
 		if n, err := f.svc.Count(f.ctx); err != nil || n != 18 {
 			t.Errorf("%d customers (%v), want 18", n, err)
 		}
+		noOrphans(t, f)
 	})
 }
 
@@ -218,6 +222,7 @@ func TestLoaderConflictWithAPendingCard(t *testing.T) {
 		if msg := vernost.ErrorMessage(res[1].Err); !strings.Contains(msg, old.PublicID) || !strings.Contains(msg, res[0].PublicID) {
 			t.Errorf("conflict %q should name %s and %s", msg, old.PublicID, res[0].PublicID)
 		}
+		noOrphans(t, f)
 	})
 }
 
@@ -256,5 +261,102 @@ func TestLoaderIndexesNamesAtCommit(t *testing.T) {
 		if hits, _ := f.svc.Search(f.ctx, "орлова", 10); len(hits) != 1 || hits[0].PublicID != old.PublicID {
 			t.Errorf("search орлова: %+v, want the earlier card once", hits)
 		}
+		noOrphans(t, f)
 	})
+}
+
+// A load filters the keys it asks the database about, and a card another
+// writer creates between the load's commits is still found by its
+// identity: on SQLite the load drops its filter when it sees the other
+// write, on PostgreSQL the duplicate key undoes the optimistic batch.
+func TestLoaderSeesOtherWritersBetweenCommits(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		old := mustCreate(t, f, customer.Input{FamilyName: str("Зайцева"), Identities: []customer.IdentityInput{phone("+79163000001")}})
+		l := f.svc.NewLoader(customer.BatchOptions{Source: "load.csv"})
+		defer l.Rollback()
+		upsert := func(in ...customer.Input) []customer.BatchResult {
+			t.Helper()
+			var batch []*customer.Valid
+			for _, i := range in {
+				batch = append(batch, check(t, f, i))
+			}
+			res, err := l.Upsert(f.ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range res {
+				if r.Err != nil {
+					t.Fatalf("row %d: %v", i, r.Err)
+				}
+			}
+			return res
+		}
+		first := upsert(
+			customer.Input{GivenName: str("Мария"), Identities: []customer.IdentityInput{phone("+79163000001")}},
+			customer.Input{FamilyName: str("Кузнецов"), Identities: []customer.IdentityInput{phone("+79163000002")}},
+		)
+		if first[0].PublicID != old.PublicID || first[0].Outcome != customer.Updated {
+			t.Fatalf("first batch %+v: want %s updated", first, old.PublicID)
+		}
+		// The first batch asked about more keys than the database held:
+		// the second starts with a filter of every key, its own included.
+		second := upsert(customer.Input{GivenName: str("Иван"), Identities: []customer.IdentityInput{phone("+79163000002"), email("kuznetsov@example.com")}})
+		if !l.Filtering() {
+			t.Fatal("the load did not build its filter")
+		}
+		if second[0].PublicID != first[1].PublicID {
+			t.Fatalf("second batch %+v: want %s updated", second, first[1].PublicID)
+		}
+		if err := l.Commit(); err != nil {
+			t.Fatal(err)
+		}
+
+		other := mustCreate(t, f, customer.Input{FamilyName: str("Соколова"), Identities: []customer.IdentityInput{email("sokolova@example.com")}})
+		third := upsert(
+			customer.Input{GivenName: str("Анна"), Identities: []customer.IdentityInput{email("Sokolova@Example.com")}},
+			customer.Input{FamilyName: str("Лебедев"), Identities: []customer.IdentityInput{phone("+79163000003")}},
+		)
+		if third[0].PublicID != other.PublicID || third[0].Outcome != customer.Updated || third[1].Outcome != customer.Created {
+			t.Fatalf("third batch %+v: want %s updated and a new card", third, other.PublicID)
+		}
+		if err := l.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if want := f.db.Dialect == sqldb.Postgres; l.Filtering() != want {
+			t.Errorf("filtering after another writer: %v, want %v", l.Filtering(), want)
+		}
+		if n, err := f.svc.Count(f.ctx); err != nil || n != 4 {
+			t.Errorf("%d customers (%v), want 4", n, err)
+		}
+		c, err := f.svc.Lookup(f.ctx, "email", "sokolova@example.com")
+		if err != nil || c.GivenName != "Анна" {
+			t.Errorf("lookup after the load: %+v, %v; want Соколова Анна", c, err)
+		}
+		noOrphans(t, f)
+	})
+}
+
+// noOrphans checks what SQLite's bulk transactions do not: that every row
+// a load wrote refers to a row that exists.
+func noOrphans(t *testing.T, f *fixture) {
+	t.Helper()
+	if f.db.Dialect != sqldb.SQLite {
+		return // PostgreSQL checked each row as it was written
+	}
+	rows, err := f.db.R.QueryContext(f.ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, parent string
+		var rowid, fk any
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("%s row %v refers to a missing %s row", table, rowid, parent)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 }

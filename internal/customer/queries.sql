@@ -259,6 +259,24 @@ SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($
 INSERT INTO customer_search (rowid, words)
 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1);
 
+-- name: search-index-missing
+-- True when live cards exist but the name index is empty: a migration
+-- recreated it, and customer.New rebuilds it.
+SELECT EXISTS (SELECT 1 FROM customers WHERE merged_into IS NULL AND erased_at IS NULL)
+   AND NOT EXISTS (SELECT 1 FROM customer_search);
+
+-- name: cards-to-index
+SELECT id, family_name, given_name, patronymic, preferred_name FROM customers
+WHERE merged_into IS NULL AND erased_at IS NULL AND id > $1 ORDER BY id LIMIT $2;
+
+-- name: identity-keys
+-- Every identity key, for a bulk load's filter of the keys it may meet.
+SELECT kind, value FROM customer_identities;
+
+-- name: identity-count-estimate
+-- About how many identities there are, without counting them: ids only grow.
+SELECT COALESCE(max(id), 0) FROM customer_identities;
+
 -- name: identity-owners-batch
 SELECT i.kind, i.value, i.customer_id FROM json_each($1) AS j
 JOIN customer_identities i ON i.kind = json_extract(j.value, '$[0]') AND i.value = json_extract(j.value, '$[1]');

@@ -261,7 +261,7 @@ func (s *Service) insertLater(ctx context.Context, id int64, v *Valid, managerID
 	card := *v.card // v stays as it was, should the batch be redone
 	c, n, d := &card, v.n, mode.later
 	c.ID = id
-	now := s.clock.Now()
+	now := d.now
 	d.customers = append(d.customers, c.ID, c.PublicID, c.FamilyName, c.GivenName, c.Patronymic,
 		c.PreferredName, c.AddressForm, c.Pronunciation, nullDate(c.BirthDate), c.Persona, c.PreferredChannel,
 		c.Language, c.TimeZone, c.QuietFrom, c.QuietTo, c.Wish, managerID, v.nameKey, now, now)
@@ -483,7 +483,7 @@ func (s *Service) event(ctx context.Context, tx *sqldb.Tx, customerID int64, mod
 	if mode.later == nil {
 		return s.addEvent(ctx, tx, customerID, kind, data)
 	}
-	mode.later.events = append(mode.later.events, customerID, s.clock.Now(), vernost.ActorFrom(ctx).Name, kind, mustJSON(data))
+	mode.later.events = append(mode.later.events, customerID, mode.later.now, vernost.ActorFrom(ctx).Name, kind, mustJSON(data))
 	return nil
 }
 

@@ -101,3 +101,46 @@ func TestInsertRowsSplitsAtTheParameterLimit(t *testing.T) {
 		}
 	})
 }
+
+// A statement leaves out a blank column that is empty in all its rows, so
+// the column's default fills it; a row of the statement with a value keeps
+// the others' empty strings. (The default here is not empty, to show which
+// statements left the column out; a real Insert names only columns whose
+// default is the empty string.)
+func TestInsertRowsLeavesOutBlankColumns(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		if _, err := db.W.ExecContext(ctx, `CREATE TABLE bulk_b (id BIGINT PRIMARY KEY, note TEXT NOT NULL DEFAULT 'left out', tag TEXT NOT NULL DEFAULT '')`); err != nil {
+			t.Fatal(err)
+		}
+		ins := &sqldb.Insert{Table: "bulk_b", Columns: []string{"id", "note", "tag"}, Blank: []string{"note", "tag", "no such column"}, Rows: 2}
+		values := []any{
+			1, "", "", 2, "", "x", // a statement without note
+			3, "", "", 4, "заметка", "", // one with both
+			5, "", "", // the tail, without either
+		}
+		if err := db.WithTx(ctx, func(tx *sqldb.Tx) error { return tx.InsertRows(ctx, ins, values) }); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int]string{1: "left out|", 2: "left out|x", 3: "|", 4: "заметка|", 5: "left out|"}
+		rows, err := db.R.QueryContext(ctx, `SELECT id, note, tag FROM bulk_b`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int
+			var note, tag string
+			if err := rows.Scan(&id, &note, &tag); err != nil {
+				t.Fatal(err)
+			}
+			if got := note + "|" + tag; got != want[id] {
+				t.Errorf("row %d: %q, want %q", id, got, want[id])
+			}
+			delete(want, id)
+		}
+		if len(want) != 0 {
+			t.Errorf("rows missing: %v", want)
+		}
+	})
+}

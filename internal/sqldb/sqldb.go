@@ -6,6 +6,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
@@ -83,12 +85,14 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		pragmas.Set("_time_format", "sqlite")
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas.Encode()
 	}
-	// The one writer gets a large page cache (128 MiB) and checkpoints the
-	// WAL every 64 MiB rather than every 4 MiB: bulk writes then touch
-	// memory, not the file. Readers get no mmap: every commit invalidates
+	// The one writer gets a large page cache (64 MiB; SQLite's allocator
+	// here rounds each 4 KiB page with its header up to 8 KiB, so it takes
+	// 128 MiB) and checkpoints the WAL every 64 MiB rather than every
+	// 4 MiB: bulk writes then touch memory, not the file. Twice the cache
+	// did not load a million cards faster. Readers get no mmap: every commit invalidates
 	// their caches, and rebuilding pages from a mapping costs more than
 	// re-reading them.
-	w, err := sql.Open("sqlite", dsn("cache_size(-131072)", "wal_autocheckpoint(16384)")+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", dsn("cache_size(-65536)", "wal_autocheckpoint(16384)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -124,7 +128,9 @@ func (db *DB) Close() error {
 type Tx struct {
 	*sql.Tx
 	db      *DB
-	inserts map[*Insert]*sql.Stmt // InsertRows' statements, closed with the transaction
+	conn    *sql.Conn                 // a bulk transaction's, held until CommitMarked or Rollback
+	inserts map[insertShape]*sql.Stmt // InsertRows' statements, closed with the transaction
+	args    []any                     // InsertRows' arguments, reused
 }
 
 // DB returns the database the transaction belongs to.
@@ -210,6 +216,20 @@ func (tx *Tx) Optimistic(ctx context.Context, fn func() error) (undone bool, err
 	return err != nil, err
 }
 
+// sqliteTime is the layout the SQLite driver writes times in, as Open asks
+// it to (_time_format=sqlite).
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+// TimeArg returns t as a statement argument, on SQLite already formatted
+// as the driver would: a bulk load binds one time to every row of a batch,
+// and formatting it again for each took a second per million cards.
+func (db *DB) TimeArg(t time.Time) any {
+	if db.Dialect == SQLite {
+		return t.Format(sqliteTime)
+	}
+	return t
+}
+
 // Backup writes a consistent copy of a SQLite database to path while it
 // stays in use (VACUUM INTO reads one snapshot and compacts as it copies).
 func (db *DB) Backup(ctx context.Context, path string) error {
@@ -230,16 +250,102 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // still small (a sequential scan of all identities per batch), which stays
 // wrong as they grow. Ordinary requests keep cached plans, which matter for
 // their latency.
+//
+// On SQLite the transaction does not enforce foreign keys: a bulk load
+// refers only to rows it read or wrote itself in the same transaction,
+// which SQLite's one writer keeps from changing, and looking each new
+// identity's and event's card up again took a twentieth of a million-card
+// load. The connection enforces them again before anyone else uses it.
+//
+// The transaction keeps its connection until it ends, so that the write
+// mark is read on it right after the commit.
 func (db *DB) BeginBulk(ctx context.Context) (*Tx, error) {
-	stx, err := db.W.BeginTx(ctx, nil)
+	conn, err := db.W.Conn(ctx)
 	if err != nil {
 		return nil, MapError(fmt.Errorf("begin: %w", err))
 	}
+	tx := &Tx{db: db, conn: conn}
+	if db.Dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			_ = tx.release()
+			return nil, MapError(fmt.Errorf("begin: %w", err))
+		}
+	}
+	if tx.Tx, err = conn.BeginTx(ctx, nil); err != nil {
+		_ = tx.release()
+		return nil, MapError(fmt.Errorf("begin: %w", err))
+	}
 	if db.Dialect == Postgres {
-		if _, err := stx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
-			_ = stx.Rollback()
+		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			_ = tx.Rollback()
 			return nil, MapError(err)
 		}
 	}
-	return &Tx{Tx: stx, db: db}, nil
+	return tx, nil
+}
+
+// Commit commits tx and lets a bulk transaction's connection go.
+func (tx *Tx) Commit() error {
+	return errors.Join(tx.Tx.Commit(), tx.release())
+}
+
+// Rollback rolls tx back and lets a bulk transaction's connection go.
+func (tx *Tx) Rollback() error {
+	return errors.Join(tx.Tx.Rollback(), tx.release())
+}
+
+// release gives a bulk transaction's connection back to the pool with
+// foreign keys enforced again; one that cannot be restored is discarded.
+func (tx *Tx) release() error {
+	conn := tx.conn
+	if conn == nil {
+		return nil
+	}
+	tx.conn = nil
+	if tx.db.Dialect == SQLite {
+		if _, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			return errors.Join(err, conn.Close())
+		}
+	}
+	return conn.Close()
+}
+
+// CommitMarked commits a bulk transaction and returns the write mark right
+// after it, read on the same connection before any other transaction can
+// use it: the commit itself writes (the full-text index flushes its pending
+// rows then), so a mark taken before it would always differ.
+func (tx *Tx) CommitMarked(ctx context.Context) (m WriteMark, ok bool, err error) {
+	if tx.conn == nil {
+		return m, false, errors.New("commit: not a bulk transaction")
+	}
+	defer func() { err = errors.Join(err, tx.release()) }()
+	if err := tx.Tx.Commit(); err != nil {
+		return m, false, err
+	}
+	return writeMark(ctx, tx.db, tx.conn)
+}
+
+// A WriteMark tells whether anyone else wrote to a SQLite database between
+// two of the writer's transactions: take one as the first commits
+// (CommitMarked) and one in the second (Tx.WriteMark) before it writes;
+// they are equal only if nothing was written in between. It pairs the file's data version, which another
+// connection's commit changes, with the writer connection's change count,
+// which another transaction on the same connection advances.
+type WriteMark struct{ version, changes int64 }
+
+// WriteMark returns tx's mark; ok is false on PostgreSQL, whose many
+// writers leave nothing to compare.
+func (tx *Tx) WriteMark(ctx context.Context) (m WriteMark, ok bool, err error) {
+	return writeMark(ctx, tx.db, tx.Tx)
+}
+
+func writeMark(ctx context.Context, db *DB, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (m WriteMark, ok bool, err error) {
+	if db.Dialect != SQLite {
+		return m, false, nil
+	}
+	err = q.QueryRowContext(ctx, "SELECT (SELECT data_version FROM pragma_data_version), total_changes()").Scan(&m.version, &m.changes)
+	return m, err == nil, err
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vernost/vernost"
 	"github.com/vernost/vernost/internal/sqldb"
@@ -151,6 +152,166 @@ func TestAnalyzeAndPlanSettings(t *testing.T) {
 		}
 		if err := db.W.QueryRowContext(ctx, `SHOW plan_cache_mode`).Scan(&after); err != nil || after != "auto" {
 			t.Errorf("plan_cache_mode after it = %q (%v), want auto", after, err)
+		}
+	})
+}
+
+// A bulk transaction's mark, taken as it commits, equals the next one's
+// unless someone else wrote in between: another transaction on the same
+// connection or another connection. What the commit itself writes (a
+// full-text index flushing its pending rows) does not count.
+func TestWriteMarkSeesOtherWriters(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		// load writes in a bulk transaction and returns the mark taken
+		// as it began and the one taken as it committed.
+		load := func() (begun, committed sqldb.WriteMark, ok bool) {
+			t.Helper()
+			tx, err := db.BeginBulk(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if begun, ok, err = tx.WriteMark(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, stmt := range []string{"INSERT INTO mark_probe (x) VALUES (1)", "INSERT INTO mark_words (words) VALUES ('ёлка')"} {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if committed, ok, err = tx.CommitMarked(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return begun, committed, ok
+		}
+		write := func(db *sqldb.DB) {
+			t.Helper()
+			if err := db.WithTx(ctx, func(tx *sqldb.Tx) error {
+				_, err := tx.ExecContext(ctx, "INSERT INTO mark_probe (x) VALUES (2)")
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		words := "CREATE VIRTUAL TABLE mark_words USING fts5(words)"
+		if db.Dialect == sqldb.Postgres {
+			words = "CREATE TABLE mark_words (words TEXT)"
+		}
+		for _, stmt := range []string{"CREATE TABLE mark_probe (x INTEGER)", words} {
+			if _, err := db.W.ExecContext(ctx, stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, first, ok := load()
+		if db.Dialect == sqldb.Postgres {
+			if ok {
+				t.Fatal("PostgreSQL gave a write mark")
+			}
+			return
+		}
+		begun, second, _ := load()
+		if begun != first {
+			t.Fatalf("mark moved with nothing written between: %v → %v", first, begun)
+		}
+		write(db)
+		if begun, _, _ = load(); begun == second {
+			t.Fatal("another transaction on the writer connection left the mark as it was")
+		}
+		_, third, _ := load()
+		other, err := sqldb.Open(ctx, db.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		write(other)
+		if begun, _, _ = load(); begun == third {
+			t.Fatal("another connection's commit left the mark as it was")
+		}
+	})
+}
+
+// A bulk transaction on SQLite leaves foreign keys unchecked, and the
+// writer enforces them again for whoever uses it next, whether the bulk
+// transaction committed or rolled back.
+func TestBulkTransactionsRestoreForeignKeys(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		for _, stmt := range []string{"CREATE TABLE fk_parent (id INTEGER PRIMARY KEY)", "CREATE TABLE fk_child (parent INTEGER REFERENCES fk_parent(id))"} {
+			if _, err := db.W.ExecContext(ctx, stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		orphan := func(tx *sqldb.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO fk_child (parent) VALUES (42)")
+			return err
+		}
+		for _, end := range []string{"commit", "rollback", "commit-marked"} {
+			tx, err := db.BeginBulk(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = orphan(tx)
+			if db.Dialect == sqldb.Postgres {
+				if err == nil {
+					t.Fatal("PostgreSQL took an orphan in a bulk transaction")
+				}
+				tx.Rollback()
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s: bulk insert: %v", end, err)
+			}
+			switch end {
+			case "commit":
+				err = tx.Commit()
+			case "rollback":
+				err = tx.Rollback()
+			default:
+				_, _, err = tx.CommitMarked(ctx)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.WithTx(ctx, orphan); vernost.ErrorCode(err) != vernost.EInvalid {
+				t.Fatalf("after a bulk %s: an orphan gave %v, want it refused", end, err)
+			}
+		}
+	})
+}
+
+// A time given as TimeArg is stored exactly as the driver stores a
+// time.Time, and reads back as the same instant.
+func TestTimeArgIsStoredAsTheDriverStoresTimes(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		column := "DATETIME"
+		if db.Dialect == sqldb.Postgres {
+			column = "TIMESTAMPTZ"
+		}
+		if _, err := db.W.ExecContext(ctx, "CREATE TABLE times (n INTEGER, at "+column+")"); err != nil {
+			t.Fatal(err)
+		}
+		moscow := time.FixedZone("MSK", 3*3600)
+		for i, at := range []time.Time{
+			time.Now(), // with a monotonic reading
+			time.Date(2026, 12, 2, 15, 4, 5, 120_000_000, moscow),
+			time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		} {
+			if _, err := db.W.ExecContext(ctx, "INSERT INTO times VALUES ($1, $2), ($3, $4)", 2*i, at, 2*i+1, db.TimeArg(at)); err != nil {
+				t.Fatal(err)
+			}
+			var direct, given string
+			var directBack, givenBack time.Time
+			err := db.W.QueryRowContext(ctx, "SELECT CAST(a.at AS TEXT), CAST(b.at AS TEXT), a.at, b.at FROM times a, times b WHERE a.n = $1 AND b.n = $2",
+				2*i, 2*i+1).Scan(&direct, &given, &directBack, &givenBack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// PostgreSQL keeps microseconds, SQLite all of it.
+			if direct != given || !givenBack.Equal(directBack) || givenBack.Sub(at).Abs() >= time.Microsecond {
+				t.Errorf("%v: stored %q as a time and %q as TimeArg, read back %v and %v", at, direct, given, directBack, givenBack)
+			}
 		}
 	})
 }

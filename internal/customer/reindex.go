@@ -1,0 +1,62 @@
+package customer
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/vernost/vernost/internal/sqldb"
+)
+
+// restoreSearchIndex rebuilds the name index from the cards if a migration
+// recreated it empty (0007 changed SQLite's tokenizer). It runs in one
+// transaction, so that an interrupted rebuild leaves the index empty and
+// is started again, never half done.
+func (s *Service) restoreSearchIndex(ctx context.Context) error {
+	var missing bool
+	if err := s.q.QueryRow(ctx, nil, "search-index-missing").Scan(&missing); err != nil || !missing {
+		return sqldb.MapError(err)
+	}
+	start := time.Now()
+	n := 0
+	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
+		const page = 10_000
+		var last int64
+		for {
+			rows, err := s.q.Query(ctx, tx, "cards-to-index", last, page)
+			if err != nil {
+				return err
+			}
+			var batch [][2]any
+			for rows.Next() {
+				var c Customer
+				if err := rows.Scan(&c.ID, &c.FamilyName, &c.GivenName, &c.Patronymic, &c.PreferredName); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, [2]any{c.ID, searchWords(&c)})
+				last = c.ID
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			b, err := json.Marshal(batch)
+			if err != nil {
+				return err
+			}
+			if _, err := s.q.Exec(ctx, tx, "insert-search-words-batch", string(b)); err != nil {
+				return err
+			}
+			n += len(batch)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	slog.Info("rebuilt the name search index", "cards", n, "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
