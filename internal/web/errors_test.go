@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/vernost/vernost"
+	"github.com/vernost/vernost/internal/sqldb/sqldbtest"
 )
 
 func TestStatusOf(t *testing.T) {
@@ -171,5 +173,49 @@ func TestErrorAfterWriteIsOnlyLogged(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/half", nil))
 	if w.Code != 200 || w.Body.String() != "id,at\n1,2026\n" {
 		t.Errorf("got %d %q, want 200 and only the rows written", w.Code, w.Body.String())
+	}
+}
+
+// flushProbe is a log handler that notes whether the answer had left when
+// each line was logged.
+type flushProbe struct {
+	w     *httptest.ResponseRecorder
+	lines []bool
+}
+
+func (p *flushProbe) Enabled(context.Context, slog.Level) bool { return true }
+func (p *flushProbe) Handle(context.Context, slog.Record) error {
+	p.lines = append(p.lines, p.w.Flushed)
+	return nil
+}
+func (p *flushProbe) WithAttrs([]slog.Attr) slog.Handler { return p }
+func (p *flushProbe) WithGroup(string) slog.Handler      { return p }
+
+// A JSON answer and a page carry their length and leave before the request
+// is logged: a phone system waiting for a lookup need not wait for the log.
+func TestCompleteAnswersLeaveBeforeTheLogLine(t *testing.T) {
+	probe := &flushProbe{}
+	deps := testDeps(t, sqldbtest.SQLite(t), vernost.SystemClock{})
+	deps.Logger = slog.New(probe)
+	s, err := New(Config{}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range []route{
+		{Method: "GET", Pattern: "/json", Perm: Public, Summary: "json", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			writeJSON(w, http.StatusOK, map[string]string{"name": "Ёлкина"})
+			return nil
+		}},
+		{Method: "GET", Pattern: "/login", Perm: Public, Summary: "page", Handler: s.loginPage},
+	} {
+		probe.w, probe.lines = httptest.NewRecorder(), nil
+		s.wrap(rt).ServeHTTP(probe.w, httptest.NewRequest("GET", rt.Pattern, nil))
+		res := probe.w.Result()
+		if got, want := res.Header.Get("Content-Length"), fmt.Sprint(probe.w.Body.Len()); got != want || want == "0" {
+			t.Errorf("%s: Content-Length %q for %s bytes", rt.Pattern, got, want)
+		}
+		if len(probe.lines) != 1 || !probe.lines[0] {
+			t.Errorf("%s: flushed when logged: %v, want one line logged after the answer left", rt.Pattern, probe.lines)
+		}
 	}
 }

@@ -59,7 +59,14 @@ func (s *Server) wrap(rt route) http.Handler {
 				s.log.Error("handler panicked", "route", name, "panic", p, "stack", string(debug.Stack()))
 				s.fail(rec, r, vernost.Internal(fmt.Errorf("panic: %v", p)))
 			}
-			s.observe(rec, r, name, time.Since(start))
+			took := time.Since(start)
+			// A complete answer leaves before the request is logged: a
+			// phone system waiting to route a call need not wait for the
+			// log line too.
+			if rec.Header().Get("Content-Length") != "" {
+				_ = http.NewResponseController(rec).Flush()
+			}
+			s.observe(rec, r, name, took)
 		}()
 		securityHeaders(rec.Header(), s.cfg.SecureCookies)
 		if r.ContentLength > limit {
