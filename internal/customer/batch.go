@@ -68,7 +68,7 @@ type Loader struct {
 	// wrote between its transactions: PostgreSQL's unique index turns a
 	// key taken meanwhile into a failed optimistic batch, redone
 	// carefully; on SQLite, where nothing can be undone, the write mark
-	// taken before each commit shows whether anyone wrote meanwhile, and
+	// taken as each commit ends shows whether anyone wrote meanwhile, and
 	// the filter is then dropped for the rest of the load.
 	known    *knownKeys
 	mark     sqldb.WriteMark

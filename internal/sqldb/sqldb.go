@@ -89,9 +89,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// here rounds each 4 KiB page with its header up to 8 KiB, so it takes
 	// 128 MiB) and checkpoints the WAL every 64 MiB rather than every
 	// 4 MiB: bulk writes then touch memory, not the file. Twice the cache
-	// did not load a million cards faster. Readers get no mmap: every commit invalidates
-	// their caches, and rebuilding pages from a mapping costs more than
-	// re-reading them.
+	// did not load a million cards faster. Readers get no mmap: every
+	// commit invalidates their caches, and rebuilding pages from a mapping
+	// costs more than re-reading them.
 	w, err := sql.Open("sqlite", dsn("cache_size(-65536)", "wal_autocheckpoint(16384)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -128,7 +128,7 @@ func (db *DB) Close() error {
 type Tx struct {
 	*sql.Tx
 	db      *DB
-	conn    *sql.Conn                 // a bulk transaction's, held until CommitMarked or Rollback
+	conn    *sql.Conn                 // a bulk transaction's, held until it ends
 	inserts map[insertShape]*sql.Stmt // InsertRows' statements, closed with the transaction
 	args    []any                     // InsertRows' arguments, reused
 }
@@ -251,11 +251,12 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // wrong as they grow. Ordinary requests keep cached plans, which matter for
 // their latency.
 //
-// On SQLite the transaction does not enforce foreign keys: a bulk load
-// refers only to rows it read or wrote itself in the same transaction,
-// which SQLite's one writer keeps from changing, and looking each new
-// identity's and event's card up again took a twentieth of a million-card
-// load. The connection enforces them again before anyone else uses it.
+// On SQLite the transaction does not enforce foreign keys: a bulk load's
+// rows refer to cards it wrote or read in the same transaction, which
+// SQLite's one writer keeps from changing, and to users and attribute
+// definitions, which are never deleted; looking each new identity's and
+// event's card up again took a twentieth of a million-card load. The
+// connection enforces them again before anyone else uses it.
 //
 // The transaction keeps its connection until it ends, so that the write
 // mark is read on it right after the commit.
