@@ -16,7 +16,8 @@ func TestBlankColumnsDefaultToEmpty(t *testing.T) {
 		query := `SELECT dflt_value, "notnull" FROM pragma_table_info($1) WHERE name = $2`
 		empty := "''"
 		if db.Dialect == sqldb.Postgres {
-			query = `SELECT column_default, is_nullable = 'NO' FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`
+			query = `SELECT column_default, is_nullable = 'NO' FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`
 			empty = "''::text"
 		}
 		for _, ins := range []*sqldb.Insert{customerInsert, managerInsert, identityInsert, eventInsert} {
