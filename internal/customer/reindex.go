@@ -2,7 +2,6 @@ package customer
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -28,30 +27,26 @@ func (s *Service) restoreSearchIndex(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			var batch [][2]any
+			var batch searchRows
 			for rows.Next() {
 				var c Customer
 				if err := rows.Scan(&c.ID, &c.FamilyName, &c.GivenName, &c.Patronymic, &c.PreferredName); err != nil {
 					rows.Close()
 					return err
 				}
-				batch = append(batch, [2]any{c.ID, searchWords(&c)})
+				batch.add(c.ID, searchWords(&c))
 				last = c.ID
 			}
 			if err := rows.Close(); err != nil {
 				return err
 			}
-			if len(batch) == 0 {
+			if batch.n == 0 {
 				return nil
 			}
-			b, err := json.Marshal(batch)
-			if err != nil {
+			if _, err := s.q.Exec(ctx, tx, "insert-search-words-batch", batch.json()); err != nil {
 				return err
 			}
-			if _, err := s.q.Exec(ctx, tx, "insert-search-words-batch", string(b)); err != nil {
-				return err
-			}
-			n += len(batch)
+			n += batch.n
 		}
 	})
 	if err != nil {
