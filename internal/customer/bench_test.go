@@ -11,7 +11,7 @@ import (
 // benchFixture fills a fresh database with n generated customers and
 // returns their phones as people type them.
 func benchFixture(b *testing.B, engine string, n int) (*fixture, []string) {
-	f := newFixture(&testing.T{}, sqldbtest.Open(b, engine))
+	f := newFixture(b, sqldbtest.Open(b, engine))
 	v, err := f.svc.NewValidator(f.ctx)
 	if err != nil {
 		b.Fatal(err)

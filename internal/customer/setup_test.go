@@ -21,7 +21,7 @@ type fixture struct {
 	ctx   context.Context
 }
 
-func newFixture(t *testing.T, db *sqldb.DB) *fixture {
+func newFixture(t testing.TB, db *sqldb.DB) *fixture {
 	t.Helper()
 	ctx := vernost.WithActor(context.Background(), vernost.Actor{UserID: 0, Name: "tester", Role: vernost.RoleAdmin, IP: "127.0.0.1"})
 	clock := vernost.NewFixedClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))

@@ -280,6 +280,52 @@ func TestBulkTransactionsRestoreForeignKeys(t *testing.T) {
 	})
 }
 
+// SQLite's writer has the large page cache during bulk transactions only:
+// the next ordinary transaction runs with the small one again. Both kinds
+// of transaction work in turn on either engine.
+func TestBulkCacheLastsUntilTheNextOrdinaryTransaction(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		cacheSize := func(tx *sqldb.Tx) int {
+			t.Helper()
+			if db.Dialect == sqldb.Postgres {
+				return 0
+			}
+			var kib int
+			if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&kib); err != nil {
+				t.Fatal(err)
+			}
+			return kib
+		}
+		bulk, everyday := -65536, -8192
+		if db.Dialect == sqldb.Postgres { // no page cache of ours to size
+			bulk, everyday = 0, 0
+		}
+		for round := range 2 {
+			if err := db.WithTx(ctx, func(tx *sqldb.Tx) error {
+				if got := cacheSize(tx); got != everyday {
+					t.Errorf("round %d: an ordinary transaction has cache_size %d, want %d", round, got, everyday)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // a load commits many times; the cache stays large
+				tx, err := db.BeginBulk(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := cacheSize(tx); got != bulk {
+					t.Errorf("round %d: a bulk transaction has cache_size %d, want %d", round, got, bulk)
+				}
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
 // A time given as TimeArg is stored exactly as the driver stores a
 // time.Time, and reads back as the same instant.
 func TestTimeArgIsStoredAsTheDriverStoresTimes(t *testing.T) {
