@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -12,6 +12,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +39,8 @@ func httpRun(ctx context.Context, args []string) error {
 	seed := fs.Int64("seed", 1, "generator seed used by gen")
 	n := fs.Int("requests", 2000, "requests per round and workload")
 	rounds := fs.Int("rounds", 5, "rounds")
+	rate := fs.Int("rate", 0, "requests a second (0: each as soon as the last is answered)")
+	only := fs.String("only", "", "run only the workloads whose name contains this (lookup, search, card)")
 	settle := fs.Duration("settle", 15*time.Second, "wait after start-up before measuring: the server's first duplicate-matching pass takes 5 s at a million cards")
 	fs.Parse(args)
 
@@ -47,7 +52,13 @@ func httpRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	addr, stop, err := serve(ctx, bin, *db)
+	logFile, err := os.Create(filepath.Join(filepath.Dir(*db), "server.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	server := &serverLog{f: logFile}
+	addr, stop, err := serve(ctx, bin, *db, server)
 	if err != nil {
 		return err
 	}
@@ -75,11 +86,24 @@ func httpRun(ctx context.Context, args []string) error {
 		name string
 		url  func(int) (string, string)
 	}{{"lookup by phone (API)", lookup}, {"name search, 2-word prefix (API)", search}, {"customer card (HTML)", card}} {
+		if !strings.Contains(w.name, *only) && w.name != "lookup by phone (API)" {
+			continue // the lookups also collect the card pages' ids
+		}
 		var p99s []time.Duration
 		for r := 0; r < *rounds; r++ {
+			server.took()
 			lat := make([]time.Duration, 0, *n)
+			// The measuring client collects its garbage between rounds, not
+			// in the middle of a request it is timing.
+			runtime.GC()
+			gc := debug.SetGCPercent(-1)
+			next := time.Now()
 			for i := 0; i < *n; i++ {
 				u, cred := w.url(i + r**n)
+				if *rate > 0 {
+					next = next.Add(time.Second / time.Duration(*rate))
+					time.Sleep(time.Until(next))
+				}
 				start := time.Now()
 				body, err := get(ctx, client, u, cred)
 				lat = append(lat, time.Since(start))
@@ -95,10 +119,17 @@ func httpRun(ctx context.Context, args []string) error {
 					}
 				}
 			}
+			debug.SetGCPercent(gc)
 			slices.Sort(lat)
 			p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
 			p99s = append(p99s, p99)
-			fmt.Printf("%-34s round %d: p50 %6.2f ms  p99 %6.2f ms\n", w.name, r+1, ms(p50), ms(p99))
+			fmt.Printf("%-34s round %d: p50 %6.2f ms  p99 %6.2f ms", w.name, r+1, ms(p50), ms(p99))
+			time.Sleep(50 * time.Millisecond) // the last request's log line
+			if in := server.took(); len(in) > 0 {
+				slices.Sort(in)
+				fmt.Printf("  (in the server: p50 %6.2f ms  p99 %6.2f ms)", ms(in[len(in)/2]), ms(in[len(in)*99/100]))
+			}
+			fmt.Println()
 		}
 		slices.Sort(p99s)
 		fmt.Printf("%-34s median p99 over %d rounds of %d: %.2f ms\n", w.name, *rounds, *n, ms(p99s[len(p99s)/2]))
@@ -193,8 +224,46 @@ func credentials(ctx context.Context, dsn string) (token, session string, err er
 	return token, session, nil
 }
 
-// serve starts vernost on a free loopback port and waits until it answers.
-func serve(ctx context.Context, bin, dsn string) (string, func(), error) {
+// serverLog is the server's log, written to a file rather than a pipe so
+// that the measuring process does no work of the server's while it
+// measures; between rounds it yields the handler times the server logged,
+// which tell the time spent in the server from the time between processes.
+type serverLog struct {
+	f   *os.File
+	off int64
+}
+
+// took returns the handler times of the requests logged since the last
+// call, and shows any errors logged meanwhile.
+func (l *serverLog) took() []time.Duration {
+	data, err := io.ReadAll(io.NewSectionReader(l.f, l.off, 1<<40))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "server log:", err)
+		return nil
+	}
+	// Only whole lines; a line still being written waits for the next call.
+	data = data[:bytes.LastIndexByte(data, '\n')+1]
+	l.off += int64(len(data))
+	var took []time.Duration
+	for line := range strings.Lines(string(data)) {
+		if strings.Contains(line, "level=ERROR") {
+			fmt.Fprint(os.Stderr, "server: ", line)
+		}
+		_, rest, ok := strings.Cut(line, " took=")
+		if !ok || !strings.Contains(line, "msg=request") || strings.Contains(line, "/healthz") {
+			continue
+		}
+		rest, _, _ = strings.Cut(strings.TrimSpace(rest), " ")
+		if d, err := time.ParseDuration(rest); err == nil {
+			took = append(took, d)
+		}
+	}
+	return took
+}
+
+// serve starts vernost on a free loopback port, logging to log, and waits
+// until it answers.
+func serve(ctx context.Context, bin, dsn string, log *serverLog) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
@@ -202,18 +271,10 @@ func serve(ctx context.Context, bin, dsn string) (string, func(), error) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.CommandContext(ctx, bin, "serve", "--db", dsn, "--addr", addr)
-	stderr, _ := cmd.StderrPipe()
+	cmd.Stderr = log.f
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
-	go func() { // keep the server's log out of the results, but drain it
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "level=ERROR") {
-				fmt.Fprintln(os.Stderr, "server:", sc.Text())
-			}
-		}
-	}()
 	stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
 	for i := 0; i < 100; i++ {
 		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
