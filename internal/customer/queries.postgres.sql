@@ -33,6 +33,8 @@ LEFT JOIN users u ON u.id = c.manager_id
 WHERE c.merged_into IS NULL AND c.erased_at IS NULL;
 
 -- name: customer-card
+-- $1 a card's internal id, or NULL and $2, $3 the kind and value of an
+-- identity it owns: the phone system's lookup is then one statement.
 SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred_name, c.address_form,
        c.pronunciation, c.birth_date, c.persona, c.preferred_channel, c.language, c.time_zone,
        c.quiet_from, c.quiet_to, c.wish, c.manager_id, COALESCE(u.public_id, ''), COALESCE(u.name, ''),
@@ -50,7 +52,7 @@ SELECT c.id, c.public_id, c.family_name, c.given_name, c.patronymic, c.preferred
 FROM customers c
 LEFT JOIN users u ON u.id = c.manager_id
 LEFT JOIN customers m ON m.id = c.merged_into
-WHERE c.id = $1;
+WHERE c.id = COALESCE(CAST($1 AS BIGINT), (SELECT customer_id FROM customer_identities WHERE kind = $2 AND value = $3));
 
 -- name: allocate-customer-ids
 SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, $1);

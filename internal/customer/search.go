@@ -38,14 +38,10 @@ func (s *Service) Lookup(ctx context.Context, kind, value string) (*Customer, er
 	if err != nil {
 		return nil, err
 	}
-	owners, err := s.owners(ctx, nil, []identity.Identity{id})
-	if err != nil {
-		return nil, sqldb.MapError(err)
-	}
-	if len(owners) == 0 {
+	c, err := s.loadOwner(ctx, id)
+	if vernost.ErrorCode(err) == vernost.ENotFound {
 		return nil, vernost.Errorf(vernost.ENotFound, "no customer with %s %s", id.Kind, id.Value)
 	}
-	c, err := s.load(ctx, nil, owners[0].id)
 	if err != nil {
 		return nil, err
 	}
