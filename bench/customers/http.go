@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -40,6 +39,7 @@ func httpRun(ctx context.Context, args []string) error {
 	n := fs.Int("requests", 2000, "requests per round and workload")
 	rounds := fs.Int("rounds", 5, "rounds")
 	rate := fs.Int("rate", 0, "requests a second (0: each as soon as the last is answered)")
+	logPath := fs.String("log", "bench/out/server.log", "where the server's log goes")
 	only := fs.String("only", "", "run only the workloads whose name contains this (lookup, search, card)")
 	settle := fs.Duration("settle", 15*time.Second, "wait after start-up before measuring: the server's first duplicate-matching pass takes 5 s at a million cards")
 	fs.Parse(args)
@@ -52,7 +52,7 @@ func httpRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	logFile, err := os.Create(filepath.Join(filepath.Dir(*db), "server.log"))
+	logFile, err := os.Create(*logPath)
 	if err != nil {
 		return err
 	}
