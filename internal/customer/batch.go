@@ -504,15 +504,22 @@ func (s *Service) record(ctx context.Context, tx *sqldb.Tx, action, publicID, de
 // the tables were small would otherwise stay slow. It takes seconds at a
 // million cards.
 func (s *Service) RefreshStatistics(ctx context.Context) error {
-	err := s.db.WithTx(ctx, func(tx *sqldb.Tx) error {
-		rows, err := s.q.Query(ctx, tx, "compact-search-index")
-		if err != nil {
-			return err
-		}
-		return rows.Close()
-	})
+	// A bulk transaction: merging the index rewrites most of it, and it
+	// does so in the bulk load's large page cache.
+	tx, err := s.db.BeginBulk(ctx)
 	if err != nil {
 		return err
+	}
+	rows, err := s.q.Query(ctx, tx, "compact-search-index")
+	if err == nil {
+		err = rows.Close()
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return sqldb.MapError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return sqldb.MapError(err)
 	}
 	return s.db.Analyze(ctx)
 }
