@@ -42,7 +42,12 @@ func httpRun(ctx context.Context, args []string) error {
 	logPath := fs.String("log", "bench/out/server.log", "where the server's log goes")
 	only := fs.String("only", "", "run only the workloads whose name contains this (lookup, search, card)")
 	settle := fs.Duration("settle", 15*time.Second, "wait after start-up before measuring: the server's first duplicate-matching pass takes 5 s at a million cards")
+	auditLog := fs.Int("audit-log", 1_000_000, "make the audit log at least this long first, as a server in use for a while has it")
 	fs.Parse(args)
+
+	if err := fillAuditLog(ctx, *db, *auditLog, *seed); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
 
 	bin, err := buildVernost(ctx)
 	if err != nil {
@@ -97,6 +102,7 @@ func httpRun(ctx context.Context, args []string) error {
 			// in the middle of a request it is timing.
 			runtime.GC()
 			gc := debug.SetGCPercent(-1)
+			cpu0, cpuOK := readCPUTimes()
 			next := time.Now()
 			for i := 0; i < *n; i++ {
 				u, cred := w.url(i + r**n)
@@ -119,6 +125,7 @@ func httpRun(ctx context.Context, args []string) error {
 					}
 				}
 			}
+			cpu1, _ := readCPUTimes()
 			debug.SetGCPercent(gc)
 			slices.Sort(lat)
 			p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
@@ -128,6 +135,9 @@ func httpRun(ctx context.Context, args []string) error {
 			if in := server.took(); len(in) > 0 {
 				slices.Sort(in)
 				fmt.Printf("  (in the server: p50 %6.2f ms  p99 %6.2f ms)", ms(in[len(in)/2]), ms(in[len(in)*99/100]))
+			}
+			if cpuOK {
+				fmt.Printf("  steal %4.1f%%", 100*stealShare(cpu0, cpu1))
 			}
 			fmt.Println()
 		}
