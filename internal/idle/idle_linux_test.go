@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// policyIn is the scheduling policy of the thread f runs on.
+// policyIn is the scheduling policy of the thread w runs its work on.
 func policyIn(t *testing.T, w *Worker) uint32 {
 	t.Helper()
 	var p uint32
